@@ -1,0 +1,163 @@
+//! One shard: an OS thread with a `current_thread` runtime and a `LocalSet`, running the users
+//! placed on it. Users never migrate, so nothing a user touches needs a lock.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use locusta_stats::{Clock, Recorder, Snapshot};
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::context::user_seed;
+use crate::picker::TaskPicker;
+use crate::user::{StopSignals, UserRun, run_user};
+use crate::{Resources, UserClass, UserContext};
+
+/// What a shard reports when asked.
+#[derive(Debug, Default)]
+pub struct ShardReport {
+    /// Statistics recorded since the previous report.
+    pub delta: Snapshot,
+    /// Users alive on the shard, by class index.
+    pub users_by_class: Vec<u64>,
+}
+
+/// Orders sent to a shard.
+pub(crate) enum Command {
+    Spawn { user_id: u64, class: usize },
+    Stop { user_id: u64, stop_timeout: Duration },
+    StopAll { stop_timeout: Duration, done: oneshot::Sender<()> },
+    Report { reply: oneshot::Sender<ShardReport> },
+}
+
+/// What every shard shares, read-only.
+pub(crate) struct ShardSetup {
+    pub(crate) classes: Arc<[UserClass]>,
+    pub(crate) host_override: Option<String>,
+    pub(crate) resources: Resources,
+    pub(crate) seed: u64,
+    pub(crate) clock: Clock,
+}
+
+struct LiveUser {
+    class: usize,
+    signals: StopSignals,
+    handle: JoinHandle<()>,
+}
+
+type LiveUsers = Rc<RefCell<HashMap<u64, LiveUser>>>;
+
+/// The shard's main loop: obey commands until the engine drops its sender.
+pub(crate) async fn run_shard(setup: ShardSetup, mut commands: mpsc::UnboundedReceiver<Command>) {
+    let pickers: Vec<Option<TaskPicker>> =
+        setup.classes.iter().map(|class| TaskPicker::new(&class.tasks)).collect();
+    let class_names: Vec<Arc<str>> = setup.classes.iter().map(|class| Arc::from(class.name.as_str())).collect();
+    let live: LiveUsers = Rc::default();
+    // The recorder is `!Send`, so it is born here, on the shard's own thread.
+    let recorder = Recorder::new(setup.clock);
+
+    while let Some(command) = commands.recv().await {
+        match command {
+            Command::Spawn { user_id, class } => {
+                spawn_user(&setup, &recorder, &pickers, &class_names, &live, user_id, class);
+            }
+            Command::Stop { user_id, stop_timeout } => {
+                if let Some(user) = live.borrow().get(&user_id) {
+                    stop(&user.signals, stop_timeout);
+                }
+            }
+            Command::StopAll { stop_timeout, done } => {
+                let handles: Vec<JoinHandle<()>> = live
+                    .borrow_mut()
+                    .drain()
+                    .map(|(_, user)| {
+                        stop(&user.signals, stop_timeout);
+                        user.handle
+                    })
+                    .collect();
+                tokio::task::spawn_local(async move {
+                    for handle in handles {
+                        let _ = handle.await;
+                    }
+                    let _ = done.send(());
+                });
+            }
+            Command::Report { reply } => {
+                let mut users_by_class = vec![0u64; setup.classes.len()];
+                for user in live.borrow().values() {
+                    users_by_class[user.class] += 1;
+                }
+                let _ = reply.send(ShardReport { delta: recorder.take_delta(), users_by_class });
+            }
+        }
+    }
+}
+
+fn spawn_user(
+    setup: &ShardSetup,
+    recorder: &Recorder,
+    pickers: &[Option<TaskPicker>],
+    class_names: &[Arc<str>],
+    live: &LiveUsers,
+    user_id: u64,
+    class_index: usize,
+) {
+    let class = &setup.classes[class_index];
+    let Some(picker) = pickers[class_index].clone() else {
+        tracing::error!("{} has no tasks with a positive weight; not spawning it", class.name);
+        return;
+    };
+    let host = setup.host_override.as_deref().or(class.host.as_deref());
+    let ctx = UserContext {
+        user_id,
+        host,
+        recorder,
+        resources: &setup.resources,
+        seed: setup.seed,
+    };
+    let user = match (class.factory)(&ctx) {
+        Ok(user) => user,
+        Err(error) => {
+            let message = format!("could not create {}: {error}", class.name);
+            tracing::error!("{message}");
+            recorder.record_exception(&message, &message);
+            return;
+        }
+    };
+    let signals = StopSignals::default();
+    let run = UserRun {
+        class_name: Arc::clone(&class_names[class_index]),
+        picker,
+        wait_time: class.wait_time,
+        recorder: recorder.clone(),
+        rng: SmallRng::seed_from_u64(user_seed(setup.seed, user_id)),
+        signals: signals.clone(),
+    };
+    let registry = Rc::clone(live);
+    let handle = tokio::task::spawn_local(async move {
+        run_user(user, run).await;
+        // A user that ended by itself (StopUser, on_start error) leaves the registry.
+        registry.borrow_mut().remove(&user_id);
+    });
+    live.borrow_mut().insert(user_id, LiveUser { class: class_index, signals, handle });
+}
+
+/// Asks a user to stop: at once when `stop_timeout` is zero, else gracefully and then killed
+/// after `stop_timeout`.
+fn stop(signals: &StopSignals, stop_timeout: Duration) {
+    signals.graceful.cancel();
+    if stop_timeout.is_zero() {
+        signals.kill.cancel();
+    } else {
+        let kill = signals.kill.clone();
+        tokio::task::spawn_local(async move {
+            tokio::time::sleep(stop_timeout).await;
+            kill.cancel();
+        });
+    }
+}

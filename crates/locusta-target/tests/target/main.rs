@@ -1,0 +1,10 @@
+//! Integration tests of the target server, through real sockets, organised by feature.
+
+mod binary;
+mod close;
+mod control;
+mod counting;
+mod echo;
+mod lifecycle;
+mod quickstart;
+mod support;

@@ -1,0 +1,145 @@
+//! The raw command line, with Locust's flag names. Values are checked in `plan.rs`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+/// Locusta: a fast, Locust-compatible load-testing tool.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "locusta",
+    version,
+    about,
+    override_usage = "locusta [OPTIONS] [USER_CLASSES]...",
+    infer_long_args = true,
+    max_term_width = 100
+)]
+pub struct Args {
+    /// User classes to run (default: all).
+    #[arg(value_name = "USER_CLASSES")]
+    pub user_classes: Vec<String>,
+
+    /// Locustfile to run (Lua); comma-separated for several files.
+    #[arg(short = 'f', long, value_name = "FILE", env = "LOCUSTA_LOCUSTFILE")]
+    pub locustfile: Option<String>,
+
+    /// Host to load test, e.g. http://127.0.0.1:8000 (overrides every class's host).
+    #[arg(short = 'H', long, value_name = "BASE_URL", env = "LOCUSTA_HOST")]
+    pub host: Option<String>,
+
+    /// Peak number of concurrent users [headless default: 1].
+    #[arg(short = 'u', long, value_name = "USERS", env = "LOCUSTA_USERS", value_parser = parse_users)]
+    pub users: Option<u64>,
+
+    /// Users started (or stopped) per second [headless default: 1].
+    #[arg(short = 'r', long, value_name = "RATE", env = "LOCUSTA_SPAWN_RATE", value_parser = parse_spawn_rate)]
+    pub spawn_rate: Option<f64>,
+
+    /// Stop after this time, e.g. 20, 20s, 3m, 2h, 1h20m, 3h30m10s [default: run until Ctrl-C].
+    #[arg(short = 't', long, value_name = "TIME", env = "LOCUSTA_RUN_TIME", value_parser = parse_span)]
+    pub run_time: Option<Duration>,
+
+    /// Print the available user classes and exit.
+    #[arg(short = 'l', long)]
+    pub list: bool,
+
+    /// Run without the web UI and start the test at once.
+    #[arg(long, env = "LOCUSTA_HEADLESS")]
+    pub headless: bool,
+
+    /// How long running users may finish their current task when stopped (time span) [default: 0].
+    #[arg(short = 's', long, value_name = "TIME", env = "LOCUSTA_STOP_TIMEOUT", value_parser = parse_span)]
+    pub stop_timeout: Option<Duration>,
+
+    /// Only print the summary statistics at the end, not the table every 2 seconds.
+    #[arg(long, env = "LOCUSTA_ONLY_SUMMARY")]
+    pub only_summary: bool,
+
+    /// Exit code to use when a request failed or a task raised an error.
+    #[arg(long, value_name = "CODE", default_value_t = 1, env = "LOCUSTA_EXIT_CODE_ON_ERROR")]
+    pub exit_code_on_error: i32,
+
+    /// Seed for task choice and wait times, to replay a run [default: random, logged at start].
+    #[arg(long, value_name = "SEED", env = "LOCUSTA_SEED")]
+    pub seed: Option<u64>,
+
+    /// Worker threads (shards) running users [default: available cores].
+    #[arg(long, value_name = "N", env = "LOCUSTA_THREADS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+
+    /// Skip TLS certificate verification of the target.
+    #[arg(long, env = "LOCUSTA_INSECURE")]
+    pub insecure: bool,
+
+    /// Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.
+    #[arg(short = 'L', long, value_name = "LEVEL", default_value = "INFO", env = "LOCUSTA_LOGLEVEL", value_parser = parse_loglevel)]
+    pub loglevel: tracing::Level,
+
+    /// Write log lines to this file instead of stderr (tables still go to the console).
+    #[arg(long, value_name = "FILE", env = "LOCUSTA_LOGFILE")]
+    pub logfile: Option<PathBuf>,
+}
+
+fn parse_users(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| format!("'{text}' is not a whole number of users (e.g. -u 100)"))
+}
+
+fn parse_spawn_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(format!("must be a number > 0 (users per second), got '{text}'")),
+    }
+}
+
+fn parse_span(text: &str) -> Result<Duration, String> {
+    locusta_runner::parse_timespan(text).map_err(|_| format!("{} (got '{text}')", locusta_runner::TIMESPAN_HELP))
+}
+
+/// Locust's level names, case-insensitive; CRITICAL maps to ERROR (tracing has no higher level).
+fn parse_loglevel(text: &str) -> Result<tracing::Level, String> {
+    match text.to_ascii_uppercase().as_str() {
+        "DEBUG" => Ok(tracing::Level::DEBUG),
+        "INFO" => Ok(tracing::Level::INFO),
+        "WARNING" | "WARN" => Ok(tracing::Level::WARN),
+        "ERROR" | "CRITICAL" => Ok(tracing::Level::ERROR),
+        _ => Err(format!("'{text}' is not a log level; use DEBUG, INFO, WARNING, ERROR or CRITICAL")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("locusta").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn parses_locusts_flags() {
+        let args = parse(&["-H", "http://127.0.0.1:1", "-u", "10", "-r", "2.5", "-t", "1h20m", "--headless", "-s", "5s", "Web"]).unwrap();
+        assert_eq!(args.users, Some(10));
+        assert_eq!(args.spawn_rate, Some(2.5));
+        assert_eq!(args.run_time, Some(Duration::from_secs(4800)));
+        assert_eq!(args.stop_timeout, Some(Duration::from_secs(5)));
+        assert_eq!(args.user_classes, vec!["Web".to_string()]);
+        assert!(args.headless);
+    }
+
+    #[test]
+    fn accepts_unique_prefixes_as_locust_does() {
+        assert!(parse(&["--headles", "--only-sum"]).unwrap().only_summary);
+    }
+
+    #[test]
+    fn rejects_bad_values_naming_the_flag() {
+        for bad in [["-u", "abc"], ["-r", "0"], ["-r", "-1"], ["-r", "inf"], ["-t", "5x"], ["-L", "loud"], ["--threads", "0"]] {
+            let error = parse(&bad).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{bad:?}");
+            let text = error.to_string();
+            assert!(text.contains(bad[0]) || text.contains("--"), "{bad:?}: {text}");
+        }
+        let error = parse(&["--hatch-rate", "3"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+    }
+}
