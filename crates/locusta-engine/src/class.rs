@@ -63,7 +63,11 @@ impl UserClass {
             host: None,
             wait_time: WaitTime::default(),
             new: Arc::new(new),
-            hooks: Hooks { on_start: None, on_stop: None, tasks: Vec::new() },
+            hooks: Hooks {
+                on_start: None,
+                on_stop: None,
+                tasks: Vec::new(),
+            },
             specs: Vec::new(),
         }
     }
@@ -83,6 +87,9 @@ macro_rules! task {
     };
 }
 
+/// Makes the Rust value behind one user.
+type StateFactory<U> = dyn Fn(&UserContext<'_>) -> Result<U, TaskError> + Send + Sync;
+
 struct Hooks<U> {
     on_start: Option<TaskFn<U>>,
     on_stop: Option<TaskFn<U>>,
@@ -96,7 +103,7 @@ pub struct UserClassBuilder<U> {
     fixed_count: u32,
     host: Option<String>,
     wait_time: WaitTime,
-    new: Arc<dyn Fn(&UserContext<'_>) -> Result<U, TaskError> + Send + Sync>,
+    new: Arc<StateFactory<U>>,
     hooks: Hooks<U>,
     specs: Vec<TaskSpec>,
 }
@@ -140,7 +147,10 @@ impl<U: 'static> UserClassBuilder<U> {
 
     /// Adds a task with an integer weight.
     pub fn task(mut self, name: impl Into<String>, weight: u32, task: TaskFn<U>) -> Self {
-        self.specs.push(TaskSpec { name: name.into(), weight });
+        self.specs.push(TaskSpec {
+            name: name.into(),
+            weight,
+        });
         self.hooks.tasks.push(task);
         self
     }
@@ -151,7 +161,10 @@ impl<U: 'static> UserClassBuilder<U> {
         let hooks = Arc::new(self.hooks);
         let factory: UserFactory = Arc::new(move |ctx| {
             let state = new(ctx)?;
-            Ok(Box::new(RustUser { state, hooks: Arc::clone(&hooks) }) as BoxedUser)
+            Ok(Box::new(RustUser {
+                state,
+                hooks: Arc::clone(&hooks),
+            }) as BoxedUser)
         });
         UserClass {
             name: self.name,

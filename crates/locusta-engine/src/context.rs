@@ -20,7 +20,10 @@ impl Resources {
 
     /// The value of type `T`, if one was inserted.
     pub fn get<T: Any + Send + Sync>(&self) -> Option<&T> {
-        self.items.iter().rev().find_map(|item| item.downcast_ref::<T>())
+        self.items
+            .iter()
+            .rev()
+            .find_map(|item| item.downcast_ref::<T>())
     }
 }
 

@@ -78,7 +78,11 @@ impl Engine {
             shards.push(sender);
             threads.push(thread);
         }
-        Ok(Self { shards, threads, class_count: config.classes.len() })
+        Ok(Self {
+            shards,
+            threads,
+            class_count: config.classes.len(),
+        })
     }
 
     /// Runs `config.threads` shards as tasks on the caller's `LocalSet` instead of on threads of
@@ -96,7 +100,11 @@ impl Engine {
                 sender
             })
             .collect();
-        Self { shards, threads: Vec::new(), class_count: config.classes.len() }
+        Self {
+            shards,
+            threads: Vec::new(),
+            class_count: config.classes.len(),
+        }
     }
 
     /// Number of shards.
@@ -109,9 +117,17 @@ impl Engine {
         self.send(user_id, Command::Spawn { user_id, class });
     }
 
-    /// Stops user number `user_id` (gracefully within `stop_timeout`).
+    /// Stops user number `user_id`: a waiting user at once, a running one after its current
+    /// task or, at the latest, after `stop_timeout` (zero: at once; `Duration::MAX`: never
+    /// killed).
     pub fn stop_user(&self, user_id: u64, stop_timeout: Duration) {
-        self.send(user_id, Command::Stop { user_id, stop_timeout });
+        self.send(
+            user_id,
+            Command::Stop {
+                user_id,
+                stop_timeout,
+            },
+        );
     }
 
     /// Stops every user and waits until all have ended (including their `on_stop`).
@@ -137,9 +153,16 @@ impl Engine {
                 replies.push(receive);
             }
         }
-        let mut merged = EngineReport { delta: Snapshot::default(), users_by_class: vec![0; self.class_count] };
+        let mut merged = EngineReport {
+            delta: Snapshot::default(),
+            users_by_class: vec![0; self.class_count],
+        };
         for reply in replies {
-            if let Ok(ShardReport { delta, users_by_class }) = reply.await {
+            if let Ok(ShardReport {
+                delta,
+                users_by_class,
+            }) = reply.await
+            {
                 merged.delta.merge(&delta);
                 for (total, count) in merged.users_by_class.iter_mut().zip(users_by_class) {
                     *total += count;
@@ -176,7 +199,10 @@ fn shard_setup(config: &EngineConfig) -> ShardSetup {
 }
 
 fn shard_thread(setup: ShardSetup, commands: mpsc::UnboundedReceiver<Command>) {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             tracing::error!("shard runtime failed to start: {error}");

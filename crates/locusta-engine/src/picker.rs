@@ -25,7 +25,10 @@ impl TaskPicker {
     }
 
     pub(crate) fn pick(&self, rng: &mut impl Rng) -> usize {
-        let total = *self.cumulative.last().expect("a picker has at least one task");
+        let total = *self
+            .cumulative
+            .last()
+            .expect("a picker has at least one task");
         if self.cumulative.len() == 1 {
             return 0;
         }
@@ -41,7 +44,10 @@ mod tests {
     use rand::rngs::SmallRng;
 
     fn spec(weight: u32) -> TaskSpec {
-        TaskSpec { name: format!("w{weight}"), weight }
+        TaskSpec {
+            name: format!("w{weight}"),
+            weight,
+        }
     }
 
     #[test]

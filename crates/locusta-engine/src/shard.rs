@@ -29,10 +29,21 @@ pub struct ShardReport {
 
 /// Orders sent to a shard.
 pub(crate) enum Command {
-    Spawn { user_id: u64, class: usize },
-    Stop { user_id: u64, stop_timeout: Duration },
-    StopAll { stop_timeout: Duration, done: oneshot::Sender<()> },
-    Report { reply: oneshot::Sender<ShardReport> },
+    Spawn {
+        user_id: u64,
+        class: usize,
+    },
+    Stop {
+        user_id: u64,
+        stop_timeout: Duration,
+    },
+    StopAll {
+        stop_timeout: Duration,
+        done: oneshot::Sender<()>,
+    },
+    Report {
+        reply: oneshot::Sender<ShardReport>,
+    },
 }
 
 /// What every shard shares, read-only.
@@ -54,9 +65,16 @@ type LiveUsers = Rc<RefCell<HashMap<u64, LiveUser>>>;
 
 /// The shard's main loop: obey commands until the engine drops its sender.
 pub(crate) async fn run_shard(setup: ShardSetup, mut commands: mpsc::UnboundedReceiver<Command>) {
-    let pickers: Vec<Option<TaskPicker>> =
-        setup.classes.iter().map(|class| TaskPicker::new(&class.tasks)).collect();
-    let class_names: Vec<Arc<str>> = setup.classes.iter().map(|class| Arc::from(class.name.as_str())).collect();
+    let pickers: Vec<Option<TaskPicker>> = setup
+        .classes
+        .iter()
+        .map(|class| TaskPicker::new(&class.tasks))
+        .collect();
+    let class_names: Vec<Arc<str>> = setup
+        .classes
+        .iter()
+        .map(|class| Arc::from(class.name.as_str()))
+        .collect();
     let live: LiveUsers = Rc::default();
     // The recorder is `!Send`, so it is born here, on the shard's own thread.
     let recorder = Recorder::new(setup.clock);
@@ -64,9 +82,20 @@ pub(crate) async fn run_shard(setup: ShardSetup, mut commands: mpsc::UnboundedRe
     while let Some(command) = commands.recv().await {
         match command {
             Command::Spawn { user_id, class } => {
-                spawn_user(&setup, &recorder, &pickers, &class_names, &live, user_id, class);
+                spawn_user(
+                    &setup,
+                    &recorder,
+                    &pickers,
+                    &class_names,
+                    &live,
+                    user_id,
+                    class,
+                );
             }
-            Command::Stop { user_id, stop_timeout } => {
+            Command::Stop {
+                user_id,
+                stop_timeout,
+            } => {
                 if let Some(user) = live.borrow().get(&user_id) {
                     stop(&user.signals, stop_timeout);
                 }
@@ -92,7 +121,10 @@ pub(crate) async fn run_shard(setup: ShardSetup, mut commands: mpsc::UnboundedRe
                 for user in live.borrow().values() {
                     users_by_class[user.class] += 1;
                 }
-                let _ = reply.send(ShardReport { delta: recorder.take_delta(), users_by_class });
+                let _ = reply.send(ShardReport {
+                    delta: recorder.take_delta(),
+                    users_by_class,
+                });
             }
         }
     }
@@ -109,7 +141,10 @@ fn spawn_user(
 ) {
     let class = &setup.classes[class_index];
     let Some(picker) = pickers[class_index].clone() else {
-        tracing::error!("{} has no tasks with a positive weight; not spawning it", class.name);
+        tracing::error!(
+            "{} has no tasks with a positive weight; not spawning it",
+            class.name
+        );
         return;
     };
     let host = setup.host_override.as_deref().or(class.host.as_deref());
@@ -144,16 +179,24 @@ fn spawn_user(
         // A user that ended by itself (StopUser, on_start error) leaves the registry.
         registry.borrow_mut().remove(&user_id);
     });
-    live.borrow_mut().insert(user_id, LiveUser { class: class_index, signals, handle });
+    live.borrow_mut().insert(
+        user_id,
+        LiveUser {
+            class: class_index,
+            signals,
+            handle,
+        },
+    );
 }
 
 /// Asks a user to stop: at once when `stop_timeout` is zero, else gracefully and then killed
-/// after `stop_timeout`.
+/// after `stop_timeout`; `Duration::MAX` never kills (the user finishes its task however long
+/// it takes).
 fn stop(signals: &StopSignals, stop_timeout: Duration) {
     signals.graceful.cancel();
     if stop_timeout.is_zero() {
         signals.kill.cancel();
-    } else {
+    } else if stop_timeout != Duration::MAX {
         let kill = signals.kill.clone();
         tokio::task::spawn_local(async move {
             tokio::time::sleep(stop_timeout).await;

@@ -98,7 +98,10 @@ fn report(user: &dyn crate::UserBehaviour, run: &UserRun, hook: &str, outcome: H
         Ok(Err(error)) => (error.to_string(), user.traceback(&error)),
         Err(panic) => {
             let text = panic_text(&*panic);
-            (format!("panic: {text}"), format!("panic in {} {hook}: {text}", run.class_name))
+            (
+                format!("panic: {text}"),
+                format!("panic in {} {hook}: {text}", run.class_name),
+            )
         }
     };
     tracing::error!(target: "locusta::user", "{} {hook}: {message}", run.class_name);

@@ -64,7 +64,11 @@ pub(crate) struct Waiter {
 impl Waiter {
     /// Pacing counts from the user's creation, as Locust's `User.__init__` does.
     pub(crate) fn new(wait_time: WaitTime, created: Instant) -> Self {
-        Self { wait_time, last_run: created, last_wait: Duration::ZERO }
+        Self {
+            wait_time,
+            last_run: created,
+            last_wait: Duration::ZERO,
+        }
     }
 
     /// The pause to take now, after a task ended at `now`.
@@ -80,7 +84,9 @@ impl Waiter {
             }
             WaitTime::ConstantPacing(period) => {
                 // Time spent in tasks since the previous wait ended.
-                let run_time = now.saturating_duration_since(self.last_run).saturating_sub(self.last_wait);
+                let run_time = now
+                    .saturating_duration_since(self.last_run)
+                    .saturating_sub(self.last_wait);
                 self.last_wait = period.saturating_sub(run_time);
                 self.last_run = now;
                 self.last_wait
@@ -103,7 +109,9 @@ mod tests {
     fn between_stays_in_bounds_and_varies() {
         let mut rng = SmallRng::seed_from_u64(7);
         let mut waiter = Waiter::new(between(1.0, 5.0), Instant::now());
-        let waits: Vec<_> = (0..1000).map(|_| waiter.next_wait(Instant::now(), &mut rng)).collect();
+        let waits: Vec<_> = (0..1000)
+            .map(|_| waiter.next_wait(Instant::now(), &mut rng))
+            .collect();
         assert!(waits.iter().all(|w| *w >= ms(1000) && *w <= ms(5000)));
         let mean = waits.iter().map(Duration::as_secs_f64).sum::<f64>() / 1000.0;
         assert!((mean - 3.0).abs() < 0.15, "mean {mean}");

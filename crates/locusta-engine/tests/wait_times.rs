@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use locusta_engine::{
-    Engine, EngineConfig, Resources, TaskResult, UserClass, WaitTime, between, constant, constant_pacing,
-    constant_throughput,
+    Engine, EngineConfig, Resources, TaskResult, UserClass, WaitTime, between, constant,
+    constant_pacing, constant_throughput,
 };
 use locusta_stats::Clock;
 use tokio::time::Instant;
@@ -30,12 +30,21 @@ impl Timed {
 }
 
 /// Runs one user with `wait_time` for `duration` and returns its task start times.
-async fn task_starts(wait_time: WaitTime, work: Vec<Duration>, duration: Duration) -> Vec<Duration> {
+async fn task_starts(
+    wait_time: WaitTime,
+    work: Vec<Duration>,
+    duration: Duration,
+) -> Vec<Duration> {
     let starts = Arc::new(Mutex::new(Vec::new()));
     let origin = Instant::now();
     let log = Arc::clone(&starts);
     let class = UserClass::builder("Timed", move |_ctx| {
-        Ok(Timed { origin, starts: Arc::clone(&log), work: work.clone(), runs: 0 })
+        Ok(Timed {
+            origin,
+            starts: Arc::clone(&log),
+            work: work.clone(),
+            runs: 0,
+        })
     })
     .wait_time(wait_time)
     .task("tick", 1, |user| Box::pin(user.tick()))
@@ -72,7 +81,12 @@ fn millis(times: &[Duration]) -> Vec<u128> {
 
 #[tokio::test(start_paused = true)]
 async fn constant_waits_the_same_after_every_task() {
-    let starts = task_starts(constant(2.0), vec![Duration::from_millis(500); 10], Duration::from_millis(7600)).await;
+    let starts = task_starts(
+        constant(2.0),
+        vec![Duration::from_millis(500); 10],
+        Duration::from_millis(7600),
+    )
+    .await;
     // Task 0.5 s + wait 2 s: starts every 2.5 s.
     assert_eq!(millis(&starts), vec![0, 2500, 5000, 7500]);
 }
@@ -80,12 +94,21 @@ async fn constant_waits_the_same_after_every_task() {
 #[tokio::test(start_paused = true)]
 async fn between_waits_within_bounds() {
     let starts = task_starts(between(1.0, 3.0), vec![], Duration::from_secs(300)).await;
-    let gaps: Vec<f64> = starts.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
+    let gaps: Vec<f64> = starts
+        .windows(2)
+        .map(|w| (w[1] - w[0]).as_secs_f64())
+        .collect();
     assert!(gaps.len() > 100, "only {} tasks ran", gaps.len());
-    assert!(gaps.iter().all(|&gap| (1.0..=3.0).contains(&gap)), "{gaps:?}");
+    assert!(
+        gaps.iter().all(|&gap| (1.0..=3.0).contains(&gap)),
+        "{gaps:?}"
+    );
     let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
     assert!((mean - 2.0).abs() < 0.15, "mean gap {mean}");
-    assert!(gaps.iter().any(|&gap| gap < 1.5) && gaps.iter().any(|&gap| gap > 2.5), "not spread: {gaps:?}");
+    assert!(
+        gaps.iter().any(|&gap| gap < 1.5) && gaps.iter().any(|&gap| gap > 2.5),
+        "not spread: {gaps:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -99,12 +122,28 @@ async fn constant_pacing_aims_at_task_starts_without_catching_up() {
 
 #[tokio::test(start_paused = true)]
 async fn constant_throughput_is_pacing_per_user() {
-    let starts = task_starts(constant_throughput(4.0), vec![Duration::from_millis(100); 20], Duration::from_millis(1900)).await;
-    assert_eq!(millis(&starts), vec![0, 250, 500, 750, 1000, 1250, 1500, 1750]);
+    let starts = task_starts(
+        constant_throughput(4.0),
+        vec![Duration::from_millis(100); 20],
+        Duration::from_millis(1900),
+    )
+    .await;
+    assert_eq!(
+        millis(&starts),
+        vec![0, 250, 500, 750, 1000, 1250, 1500, 1750]
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn default_wait_is_zero_and_tasks_run_back_to_back() {
-    let starts = task_starts(WaitTime::default(), vec![Duration::from_millis(100); 50], Duration::from_millis(950)).await;
-    assert_eq!(millis(&starts), (0..10).map(|i| i * 100).collect::<Vec<_>>());
+    let starts = task_starts(
+        WaitTime::default(),
+        vec![Duration::from_millis(100); 50],
+        Duration::from_millis(950),
+    )
+    .await;
+    assert_eq!(
+        millis(&starts),
+        (0..10).map(|i| i * 100).collect::<Vec<_>>()
+    );
 }

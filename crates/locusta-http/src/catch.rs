@@ -23,7 +23,10 @@ pub struct CatchResponse {
 
 impl CatchResponse {
     pub(crate) fn new(response: Response, recorder: Recorder) -> Self {
-        Self { response: Some(response), recorder }
+        Self {
+            response: Some(response),
+            recorder,
+        }
     }
 
     /// Records the request as successful, whatever its status, and returns the response.
@@ -53,7 +56,9 @@ impl CatchResponse {
     }
 
     fn take(&mut self) -> Response {
-        self.response.take().expect("a CatchResponse holds its response until consumed")
+        self.response
+            .take()
+            .expect("a CatchResponse holds its response until consumed")
     }
 }
 
@@ -61,13 +66,17 @@ impl Deref for CatchResponse {
     type Target = Response;
 
     fn deref(&self) -> &Response {
-        self.response.as_ref().expect("a CatchResponse holds its response until consumed")
+        self.response
+            .as_ref()
+            .expect("a CatchResponse holds its response until consumed")
     }
 }
 
 impl std::fmt::Debug for CatchResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("CatchResponse").field(&self.response).finish()
+        f.debug_tuple("CatchResponse")
+            .field(&self.response)
+            .finish()
     }
 }
 

@@ -119,8 +119,8 @@ impl HttpConfigBuilder {
 
     /// Builds the configuration; fails only if the TLS setup or the user agent is invalid.
     pub fn build(self) -> Result<Arc<HttpConfig>, Error> {
-        let user_agent =
-            HeaderValue::try_from(self.user_agent.as_str()).map_err(|e| Error::InvalidHeader(format!("user-agent: {e}")))?;
+        let user_agent = HeaderValue::try_from(self.user_agent.as_str())
+            .map_err(|e| Error::InvalidHeader(format!("user-agent: {e}")))?;
         let mut h1 = http1::Builder::new();
         h1.read_buf_exact_size(Some(self.read_buffer_size));
         Ok(Arc::new(HttpConfig {

@@ -52,8 +52,9 @@ impl Connection {
             if !origin.tls {
                 return Ok(Stream::Plain(tcp));
             }
-            let name = ServerName::try_from(origin.host.to_string())
-                .map_err(|e| Failure::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e)))?;
+            let name = ServerName::try_from(origin.host.to_string()).map_err(|e| {
+                Failure::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+            })?;
             let tls = config.tls.connect(name, tcp).await.map_err(Failure::Tls)?;
             Ok(Stream::Tls(Box::new(tls)))
         };
@@ -67,8 +68,17 @@ impl Connection {
                 });
             }
         };
-        let (sender, driver) = config.h1.handshake(TokioIo::new(stream)).await.map_err(Failure::Exchange)?;
-        Ok(Self { origin, sender, driver: Some(driver), reused: false })
+        let (sender, driver) = config
+            .h1
+            .handshake(TokioIo::new(stream))
+            .await
+            .map_err(Failure::Exchange)?;
+        Ok(Self {
+            origin,
+            sender,
+            driver: Some(driver),
+            reused: false,
+        })
     }
 
     /// Whether the connection can take a request now. Drives it, so that a connection the
@@ -106,15 +116,25 @@ impl Connection {
             let frame = match drive(&mut self.driver, body.frame()).await {
                 None => break,
                 Some(Ok(frame)) => frame,
-                Some(Err(source)) => return Err(Failure::Body { read, expected, source: Some(source) }),
+                Some(Err(source)) => {
+                    return Err(Failure::Body {
+                        read,
+                        expected,
+                        source: Some(source),
+                    });
+                }
             };
-            let Ok(data) = frame.into_data() else { continue };
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
             read += data.len() as u64;
             match (&mut first, &mut joined) {
                 (None, None) => first = Some(data),
                 (Some(_), None) => {
                     let head = first.take().unwrap_or_default();
-                    let capacity = expected.map_or(0, |n| n.min(64 << 20) as usize).max(head.len() + data.len());
+                    let capacity = expected
+                        .map_or(0, |n| n.min(64 << 20) as usize)
+                        .max(head.len() + data.len());
                     let mut buf = BytesMut::with_capacity(capacity);
                     buf.extend_from_slice(&head);
                     buf.extend_from_slice(&data);
@@ -124,7 +144,11 @@ impl Connection {
             }
         }
         if let Some(expected) = expected.filter(|&n| read < n) {
-            return Err(Failure::Body { read, expected: Some(expected), source: None });
+            return Err(Failure::Body {
+                read,
+                expected: Some(expected),
+                source: None,
+            });
         }
         Ok(match (first, joined) {
             (_, Some(buf)) => buf.freeze(),
@@ -138,11 +162,16 @@ impl Connection {
 /// accepts, as urllib3's `create_connection` does.
 async fn connect_tcp(origin: &Origin) -> Result<TcpStream, Failure> {
     if let Some(ip) = origin.ip {
-        return TcpStream::connect((ip, origin.port)).await.map_err(Failure::Connect);
+        return TcpStream::connect((ip, origin.port))
+            .await
+            .map_err(Failure::Connect);
     }
     let addrs = tokio::net::lookup_host((&*origin.host, origin.port))
         .await
-        .map_err(|e| Failure::Resolve { host: origin.host.clone(), source: Some(e) })?;
+        .map_err(|e| Failure::Resolve {
+            host: origin.host.clone(),
+            source: Some(e),
+        })?;
     let mut last_error = None;
     for addr in addrs {
         match TcpStream::connect(addr).await {
@@ -152,7 +181,10 @@ async fn connect_tcp(origin: &Origin) -> Result<TcpStream, Failure> {
     }
     Err(match last_error {
         Some(e) => Failure::Connect(e),
-        None => Failure::Resolve { host: origin.host.clone(), source: None },
+        None => Failure::Resolve {
+            host: origin.host.clone(),
+            source: None,
+        },
     })
 }
 
@@ -167,15 +199,28 @@ async fn drive<F: Future>(driver: &mut Option<Driver>, fut: F) -> F::Output {
         if let Poll::Ready(out) = fut.as_mut().poll(cx) {
             return Poll::Ready(out);
         }
-        if let Some(io) = driver.as_mut() {
-            if let Poll::Ready(result) = Pin::new(io).poll(cx) {
-                if let Err(e) = result {
-                    tracing::debug!(error = %e, "connection ended with an error");
-                }
-                *driver = None;
+        if let Some(io) = driver.as_mut()
+            && let Poll::Ready(result) = Pin::new(io).poll(cx)
+        {
+            if let Err(e) = result {
+                tracing::debug!(error = %e, "connection ended with an error");
             }
+            *driver = None;
         }
         fut.as_mut().poll(cx)
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes() {
+        eprintln!("Connection {}", size_of::<super::Connection>());
+        eprintln!("Driver {}", size_of::<super::Driver>());
+        eprintln!("Request {}", size_of::<http::Request<super::Body>>());
+        eprintln!("Session {}", size_of::<crate::HttpSession>());
+        eprintln!("Response {}", size_of::<crate::Response>());
+        eprintln!("TlsStream {}", size_of::<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>());
+    }
 }

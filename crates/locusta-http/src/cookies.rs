@@ -35,7 +35,11 @@ impl Jar {
             value.push('=');
             value.push_str(cookie_value);
         }
-        if value.is_empty() { None } else { HeaderValue::try_from(value).ok() }
+        if value.is_empty() {
+            None
+        } else {
+            HeaderValue::try_from(value).ok()
+        }
     }
 
     /// Stores the cookies a response to `target` sets. Invalid cookies are ignored, as
@@ -45,7 +49,9 @@ impl Jar {
         if set_cookies.peek().is_none() {
             return;
         }
-        let Ok(url) = Url::parse(&target.url()) else { return };
+        let Ok(url) = Url::parse(&target.url()) else {
+            return;
+        };
         let mut store = self.store.borrow_mut();
         let store = store.get_or_insert_with(Default::default);
         for header in set_cookies {
@@ -58,7 +64,10 @@ impl Jar {
     /// The value of the unexpired cookie called `name`, whatever its domain and path.
     pub(crate) fn get(&self, name: &str) -> Option<String> {
         let store = self.store.borrow();
-        let found = store.as_deref()?.iter_unexpired().find(|cookie| cookie.name() == name)?;
+        let found = store
+            .as_deref()?
+            .iter_unexpired()
+            .find(|cookie| cookie.name() == name)?;
         Some(found.value().to_owned())
     }
 

@@ -11,10 +11,14 @@
 #[non_exhaustive]
 pub enum Error {
     /// A relative path was requested but the session has no host (requests' `MissingSchema`).
-    #[error("MissingSchema: invalid URL '{0}': no scheme supplied and no host set (set the host, e.g. --host http://127.0.0.1:8000)")]
+    #[error(
+        "MissingSchema: invalid URL '{0}': no scheme supplied and no host set (set the host, e.g. --host http://127.0.0.1:8000)"
+    )]
     MissingHost(String),
     /// The URL or host uses a scheme other than `http` or `https` (requests' `InvalidSchema`).
-    #[error("InvalidSchema: no connection adapters were found for '{0}' (only http:// and https:// are supported)")]
+    #[error(
+        "InvalidSchema: no connection adapters were found for '{0}' (only http:// and https:// are supported)"
+    )]
     InvalidScheme(String),
     /// The URL or host could not be parsed (requests' `InvalidURL`).
     #[error("InvalidURL: invalid URL '{url}': {reason}")]

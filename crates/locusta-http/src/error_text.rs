@@ -14,20 +14,31 @@ use crate::target::Origin;
 #[derive(Debug)]
 pub(crate) enum Failure {
     /// Name resolution failed (or returned no address).
-    Resolve { host: Box<str>, source: Option<io::Error> },
+    Resolve {
+        host: Box<str>,
+        source: Option<io::Error>,
+    },
     /// The TCP connection could not be established.
     Connect(io::Error),
     /// The TLS handshake failed.
     Tls(io::Error),
     /// Establishing the connection took longer than the connect timeout.
-    ConnectTimeout { pool: String, host: Box<str>, timeout: Duration },
+    ConnectTimeout {
+        pool: String,
+        host: Box<str>,
+        timeout: Duration,
+    },
     /// The request took longer than its timeout.
     ReadTimeout { pool: String, timeout: Duration },
     /// Sending the request or receiving the response head failed.
     Exchange(hyper::Error),
     /// Reading the body failed after `read` bytes; `expected` is the `Content-Length`, if any.
     /// No `source` means the body ended early without an error from hyper.
-    Body { read: u64, expected: Option<u64>, source: Option<hyper::Error> },
+    Body {
+        read: u64,
+        expected: Option<u64>,
+        source: Option<hyper::Error>,
+    },
     /// The redirect limit was reached.
     TooManyRedirects(usize),
     /// A redirect's `Location` could not be followed.
@@ -39,12 +50,21 @@ impl Failure {
     pub(crate) fn message(&self) -> String {
         match self {
             Failure::Resolve { host, source } => {
-                let why = source.as_ref().map_or_else(|| "no address found".to_owned(), resolve_reason);
-                call("NameResolutionError", &[&py_str(&format!("Failed to resolve '{host}' ({why})"))])
+                let why = source
+                    .as_ref()
+                    .map_or_else(|| "no address found".to_owned(), resolve_reason);
+                call(
+                    "NameResolutionError",
+                    &[&py_str(&format!("Failed to resolve '{host}' ({why})"))],
+                )
             }
             Failure::Connect(e) => io_text(e),
             Failure::Tls(e) => tls_text(e),
-            Failure::ConnectTimeout { pool, host, timeout } => call(
+            Failure::ConnectTimeout {
+                pool,
+                host,
+                timeout,
+            } => call(
                 "ConnectTimeout",
                 &[&py_str(&format!(
                     "{pool}: Connection to {host} timed out. (connect timeout={})",
@@ -53,22 +73,41 @@ impl Failure {
             ),
             Failure::ReadTimeout { pool, timeout } => call(
                 "ReadTimeout",
-                &[&py_str(&format!("{pool}: Read timed out. (read timeout={})", py_float(timeout)))],
+                &[&py_str(&format!(
+                    "{pool}: Read timed out. (read timeout={})",
+                    py_float(timeout)
+                ))],
             ),
             Failure::Exchange(e) => exchange_text(e),
-            Failure::Body { read, expected, source } => body_text(*read, *expected, source.as_ref()),
-            Failure::TooManyRedirects(n) => call("TooManyRedirects", &[&py_str(&format!("Exceeded {n} redirects."))]),
-            Failure::BadRedirect(location) => {
-                call("InvalidURL", &[&py_str(&format!("Invalid redirect location '{location}'"))])
-            }
+            Failure::Body {
+                read,
+                expected,
+                source,
+            } => body_text(*read, *expected, source.as_ref()),
+            Failure::TooManyRedirects(n) => call(
+                "TooManyRedirects",
+                &[&py_str(&format!("Exceeded {n} redirects."))],
+            ),
+            Failure::BadRedirect(location) => call(
+                "InvalidURL",
+                &[&py_str(&format!("Invalid redirect location '{location}'"))],
+            ),
         }
     }
 }
 
 /// `HTTPConnectionPool(host='h', port=80)`, urllib3's name for an origin, used in timeouts.
 pub(crate) fn pool_name(origin: &Origin) -> String {
-    let kind = if origin.tls { "HTTPSConnectionPool" } else { "HTTPConnectionPool" };
-    format!("{kind}(host={}, port={})", py_str(&origin.host), origin.port)
+    let kind = if origin.tls {
+        "HTTPSConnectionPool"
+    } else {
+        "HTTPConnectionPool"
+    };
+    format!(
+        "{kind}(host={}, port={})",
+        py_str(&origin.host),
+        origin.port
+    )
 }
 
 /// requests' `raise_for_status` text, with the URL replaced by the stats name as Locust does:
@@ -92,7 +131,10 @@ pub(crate) fn catch_response_error(message: &str) -> String {
 /// The Python exception for an OS-level I/O error: `ConnectionRefusedError(111, 'Connection
 /// refused')`, `ConnectionResetError(104, 'Connection reset by peer')`, or `OSError(…)`.
 pub(crate) fn io_text(e: &io::Error) -> String {
-    if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+    if let Some(tls) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
         return rustls_text(tls);
     }
     let class = match e.kind() {
@@ -134,7 +176,10 @@ fn tls_text(e: &io::Error) -> String {
         return io_text(e);
     }
     if e.kind() == io::ErrorKind::UnexpectedEof {
-        return call("SSLEOFError", &["8", &py_str("EOF occurred in violation of protocol")]);
+        return call(
+            "SSLEOFError",
+            &["8", &py_str("EOF occurred in violation of protocol")],
+        );
     }
     call("SSLError", &[&py_str(&e.to_string())])
 }
@@ -159,7 +204,12 @@ fn rustls_text(e: &rustls::Error) -> String {
     };
     call(
         "SSLCertVerificationError",
-        &["1", &py_str(&format!("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {reason}"))],
+        &[
+            "1",
+            &py_str(&format!(
+                "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {reason}"
+            )),
+        ],
     )
 }
 
@@ -180,7 +230,10 @@ fn exchange_text(e: &hyper::Error) -> String {
         return io_text(io);
     }
     if e.is_incomplete_message() {
-        return call("RemoteDisconnected", &[&py_str("Remote end closed connection without response")]);
+        return call(
+            "RemoteDisconnected",
+            &[&py_str("Remote end closed connection without response")],
+        );
     }
     if e.is_parse_status() {
         return call("BadStatusLine", &[&py_str(&e.to_string())]);
@@ -197,8 +250,17 @@ fn body_text(read: u64, expected: Option<u64>, e: Option<&hyper::Error>) -> Stri
         || io.is_some_and(|io| io.kind() == io::ErrorKind::UnexpectedEof);
     if truncated {
         return match expected {
-            Some(total) => format!("IncompleteRead({read} bytes read, {} more expected)", total.saturating_sub(read)),
-            None => call("ChunkedEncodingError", &[&call("ProtocolError", &[&py_str("Response ended prematurely")])]),
+            Some(total) => format!(
+                "IncompleteRead({read} bytes read, {} more expected)",
+                total.saturating_sub(read)
+            ),
+            None => call(
+                "ChunkedEncodingError",
+                &[&call(
+                    "ProtocolError",
+                    &[&py_str("Response ended prematurely")],
+                )],
+            ),
         };
     }
     if let Some(io) = io {
@@ -210,7 +272,8 @@ fn body_text(read: u64, expected: Option<u64>, e: Option<&hyper::Error>) -> Stri
 
 /// `Class(arg1, arg2)`.
 fn call(class: &str, args: &[&str]) -> String {
-    let mut out = String::with_capacity(class.len() + 2 + args.iter().map(|a| a.len() + 2).sum::<usize>());
+    let mut out =
+        String::with_capacity(class.len() + 2 + args.iter().map(|a| a.len() + 2).sum::<usize>());
     out.push_str(class);
     out.push('(');
     for (i, arg) in args.iter().enumerate() {
@@ -226,12 +289,20 @@ fn call(class: &str, args: &[&str]) -> String {
 /// Python's `repr(float)` for a duration in seconds: `1.0`, `0.25`, `60.0`.
 fn py_float(d: &Duration) -> String {
     let secs = d.as_secs_f64();
-    if secs.fract() == 0.0 { format!("{secs:.1}") } else { format!("{secs}") }
+    if secs.fract() == 0.0 {
+        format!("{secs:.1}")
+    } else {
+        format!("{secs}")
+    }
 }
 
 /// Python's `repr(str)`: single quotes unless the text has a single quote and no double quote.
 pub(crate) fn py_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -282,15 +353,24 @@ mod tests {
             "HTTPError('599 Server Error: Odd for url: /x')"
         );
         assert_eq!(http_error(StatusCode::FOUND, None, "/x"), None);
-        assert_eq!(http_error(StatusCode::from_u16(600).unwrap(), None, "/x"), None);
+        assert_eq!(
+            http_error(StatusCode::from_u16(600).unwrap(), None, "/x"),
+            None
+        );
     }
 
     #[test]
     fn os_errors_become_python_exceptions() {
         let refused = io::Error::from_raw_os_error(111);
-        assert_eq!(io_text(&refused), "ConnectionRefusedError(111, 'Connection refused')");
+        assert_eq!(
+            io_text(&refused),
+            "ConnectionRefusedError(111, 'Connection refused')"
+        );
         let reset = io::Error::from_raw_os_error(104);
-        assert_eq!(io_text(&reset), "ConnectionResetError(104, 'Connection reset by peer')");
+        assert_eq!(
+            io_text(&reset),
+            "ConnectionResetError(104, 'Connection reset by peer')"
+        );
         let unreachable = io::Error::from_raw_os_error(113);
         assert_eq!(io_text(&unreachable), "OSError(113, 'No route to host')");
     }
@@ -309,6 +389,9 @@ mod tests {
 
     #[test]
     fn catch_response_errors_wrap_the_message() {
-        assert_eq!(catch_response_error("Got 404"), "CatchResponseError('Got 404')");
+        assert_eq!(
+            catch_response_error("Got 404"),
+            "CatchResponseError('Got 404')"
+        );
     }
 }

@@ -58,8 +58,11 @@ impl Hop {
         }
         // hyper omits Content-Length for an empty body; requests sends `0` for methods that
         // carry one, and some servers answer 411 Length Required without it.
-        if self.body.is_empty() && matches!(self.method, Method::POST | Method::PUT | Method::PATCH) {
-            headers.entry(CONTENT_LENGTH).or_insert(HeaderValue::from_static("0"));
+        if self.body.is_empty() && matches!(self.method, Method::POST | Method::PUT | Method::PATCH)
+        {
+            headers
+                .entry(CONTENT_LENGTH)
+                .or_insert(HeaderValue::from_static("0"));
         }
         let mut request = Request::new(Full::new(self.body.clone()));
         *request.method_mut() = self.method.clone();

@@ -1,6 +1,8 @@
 //! Following redirects the way python-requests does.
 
-use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, TRANSFER_ENCODING};
+use http::header::{
+    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, TRANSFER_ENCODING,
+};
 use http::{HeaderMap, Method, StatusCode};
 use url::Url;
 
@@ -33,7 +35,9 @@ pub(crate) fn location(status: StatusCode, headers: &HeaderMap) -> Option<String
 /// credentials are not sent to another host.
 pub(crate) fn follow(mut hop: Hop, status: StatusCode, location: &str) -> Result<Hop, Failure> {
     let bad = || Failure::BadRedirect(location.to_owned());
-    let next = Url::parse(&hop.target.url()).and_then(|current| current.join(location)).map_err(|_| bad())?;
+    let next = Url::parse(&hop.target.url())
+        .and_then(|current| current.join(location))
+        .map_err(|_| bad())?;
     let target = Target::from_url(&next, &hop.target.origin).map_err(|_| bad())?;
 
     let status = status.as_u16();
@@ -47,7 +51,9 @@ pub(crate) fn follow(mut hop: Hop, status: StatusCode, location: &str) -> Result
     }
     if !matches!(status, 307 | 308) {
         hop.body = bytes::Bytes::new();
-        hop.headers.retain(|(name, _)| !matches!(*name, CONTENT_LENGTH | CONTENT_TYPE | TRANSFER_ENCODING));
+        hop.headers.retain(|(name, _)| {
+            !matches!(*name, CONTENT_LENGTH | CONTENT_TYPE | TRANSFER_ENCODING)
+        });
     }
     hop.headers.retain(|(name, _)| *name != COOKIE);
     if should_strip_auth(&hop.target.origin, &target.origin) {

@@ -51,7 +51,11 @@ impl<'a> RequestBuilder<'a, Immediate> {
             headers: Vec::new(),
             content_type: None,
             body: Bytes::new(),
-            options: Options { name: None, timeout: None, allow_redirects: true },
+            options: Options {
+                name: None,
+                timeout: None,
+                allow_redirects: true,
+            },
             error: None,
             mode: PhantomData,
         }
@@ -119,7 +123,8 @@ impl<M> RequestBuilder<'_, M> {
 
     /// Sends `Authorization: Basic …` for these credentials (requests' `auth=(user, pw)`).
     pub fn basic_auth(self, user: &str, password: &str) -> Self {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         match HeaderValue::try_from(format!("Basic {encoded}")) {
             Ok(mut value) => {
                 value.set_sensitive(true);
@@ -168,7 +173,9 @@ impl<M> RequestBuilder<'_, M> {
         match serde_urlencoded::to_string(value) {
             Ok(body) => {
                 self.body = body.into();
-                self.content_type = Some(HeaderValue::from_static("application/x-www-form-urlencoded"));
+                self.content_type = Some(HeaderValue::from_static(
+                    "application/x-www-form-urlencoded",
+                ));
             }
             Err(e) => self.fail(e.into()),
         }
@@ -213,12 +220,18 @@ impl<M> RequestBuilder<'_, M> {
         }
         let target = self.session.resolve(self.url, self.query.as_deref())?;
         let mut headers = self.headers;
-        if let Some(content_type) = self.content_type {
-            if !headers.iter().any(|(name, _)| *name == CONTENT_TYPE) {
-                headers.push((CONTENT_TYPE, content_type));
-            }
+        if let Some(content_type) = self.content_type
+            && !headers.iter().any(|(name, _)| *name == CONTENT_TYPE)
+        {
+            headers.push((CONTENT_TYPE, content_type));
         }
-        let hop = Hop { method: self.method, target, headers, body: self.body, send_auth: true };
+        let hop = Hop {
+            method: self.method,
+            target,
+            headers,
+            body: self.body,
+            send_auth: true,
+        };
         Ok((hop, self.options))
     }
 }

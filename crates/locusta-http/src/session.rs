@@ -57,8 +57,15 @@ impl HttpSession {
     /// basic auth to that origin; its path prefixes every relative request path) recording
     /// into `recorder`. With no host, only absolute URLs can be requested. Fails if the host
     /// is not an `http(s)://` URL.
-    pub fn new(config: &Arc<HttpConfig>, host: Option<&str>, recorder: Recorder) -> Result<Self, Error> {
-        let base = host.filter(|h| !h.is_empty()).map(Base::parse).transpose()?;
+    pub fn new(
+        config: &Arc<HttpConfig>,
+        host: Option<&str>,
+        recorder: Recorder,
+    ) -> Result<Self, Error> {
+        let base = host
+            .filter(|h| !h.is_empty())
+            .map(Base::parse)
+            .transpose()?;
         Ok(Self {
             config: config.clone(),
             base,
@@ -151,21 +158,39 @@ impl HttpSession {
         let run = self.run(hop, options.allow_redirects, &connecting);
         let result = match options.timeout.or(self.config.request_timeout) {
             None => run.await,
-            Some(timeout) => tokio::time::timeout(timeout, run).await.unwrap_or_else(|_| {
-                let pool = pool_name(&first.origin);
-                Err(if connecting.get() {
-                    Failure::ConnectTimeout { pool, host: first.origin.host.clone(), timeout }
-                } else {
-                    Failure::ReadTimeout { pool, timeout }
-                })
-            }),
+            Some(timeout) => tokio::time::timeout(timeout, run)
+                .await
+                .unwrap_or_else(|_| {
+                    let pool = pool_name(&first.origin);
+                    Err(if connecting.get() {
+                        Failure::ConnectTimeout {
+                            pool,
+                            host: first.origin.host.clone(),
+                            timeout,
+                        }
+                    } else {
+                        Failure::ReadTimeout { pool, timeout }
+                    })
+                }),
         };
         let elapsed = started.elapsed();
         match result {
             Ok((target, Exchanged { head, body })) => {
-                let reason = head.extensions.get::<ReasonPhrase>().and_then(|r| std::str::from_utf8(r.as_bytes()).ok());
+                let reason = head
+                    .extensions
+                    .get::<ReasonPhrase>()
+                    .and_then(|r| std::str::from_utf8(r.as_bytes()).ok());
                 let error = http_error(head.status, reason, name.as_str());
-                Response { status: head.status.as_u16(), headers: head.headers, body, target, elapsed, error, method, name }
+                Response {
+                    status: head.status.as_u16(),
+                    headers: head.headers,
+                    body,
+                    target,
+                    elapsed,
+                    error,
+                    method,
+                    name,
+                }
             }
             Err(failure) => Response {
                 status: 0,
@@ -181,14 +206,32 @@ impl HttpSession {
     }
 
     /// Sends `hop` and follows redirects; returns the final target and response.
-    async fn run(&self, mut hop: Hop, allow_redirects: bool, connecting: &Cell<bool>) -> Result<(Target, Exchanged), Failure> {
+    async fn run(
+        &self,
+        mut hop: Hop,
+        allow_redirects: bool,
+        connecting: &Cell<bool>,
+    ) -> Result<(Target, Exchanged), Failure> {
         let auth = self.base.as_ref().and_then(|base| base.auth.as_ref());
         let mut redirects = 0;
         loop {
-            let auth = auth.filter(|_| self.base.as_ref().is_some_and(|b| b.origin.same(&hop.target.origin)));
+            let auth = auth.filter(|_| {
+                self.base
+                    .as_ref()
+                    .is_some_and(|b| b.origin.same(&hop.target.origin))
+            });
             let cookie = self.cookies.header_for(&hop.target);
-            let exchanged = exchange(&self.pool, &self.config, &hop, auth, cookie.as_ref(), connecting).await?;
-            self.cookies.store_from(&exchanged.head.headers, &hop.target);
+            let exchanged = exchange(
+                &self.pool,
+                &self.config,
+                &hop,
+                auth,
+                cookie.as_ref(),
+                connecting,
+            )
+            .await?;
+            self.cookies
+                .store_from(&exchanged.head.headers, &hop.target);
             let location = if allow_redirects && hop.method != Method::HEAD {
                 redirect::location(exchanged.head.status, &exchanged.head.headers)
             } else {

@@ -37,21 +37,32 @@ impl Origin {
             "https" => true,
             _ => return Err(Error::InvalidScheme(original.to_owned())),
         };
-        let invalid = |reason: &str| Error::InvalidUrl { url: original.to_owned(), reason: reason.to_owned() };
+        let invalid = |reason: &str| Error::InvalidUrl {
+            url: original.to_owned(),
+            reason: reason.to_owned(),
+        };
         let (host, ip): (Box<str>, Option<IpAddr>) = match url.host() {
             Some(Host::Domain(name)) if !name.is_empty() => (name.into(), None),
             Some(Host::Ipv4(addr)) => (addr.to_string().into(), Some(addr.into())),
             Some(Host::Ipv6(addr)) => (addr.to_string().into(), Some(addr.into())),
             _ => return Err(invalid("no host supplied")),
         };
-        let port = url.port_or_known_default().ok_or_else(|| invalid("no port"))?;
+        let port = url
+            .port_or_known_default()
+            .ok_or_else(|| invalid("no port"))?;
         let host_str = url.host_str().ok_or_else(|| invalid("no host supplied"))?;
         let host_header = match url.port() {
             Some(port) => HeaderValue::try_from(format!("{host_str}:{port}")),
             None => HeaderValue::try_from(host_str),
         }
         .map_err(|_| invalid("host is not a valid header value"))?;
-        Ok(Self { tls, host, port, ip, host_header })
+        Ok(Self {
+            tls,
+            host,
+            port,
+            ip,
+            host_header,
+        })
     }
 
     /// Whether two origins may share a connection.
@@ -137,8 +148,13 @@ impl Target {
     /// the origin is the same.
     pub(crate) fn from_url(url: &Url, current: &Rc<Origin>) -> Result<Self, Error> {
         let origin = Origin::from_url(url, url.as_str())?;
-        let origin = if current.same(&origin) { current.clone() } else { Rc::new(origin) };
-        let mut target = String::with_capacity(url.path().len() + url.query().map_or(0, |q| q.len() + 1));
+        let origin = if current.same(&origin) {
+            current.clone()
+        } else {
+            Rc::new(origin)
+        };
+        let mut target =
+            String::with_capacity(url.path().len() + url.query().map_or(0, |q| q.len() + 1));
         target.push_str(url.path());
         if let Some(q) = url.query() {
             target.push('?');
@@ -151,7 +167,8 @@ impl Target {
 /// Whether `url` is an absolute `http://` or `https://` URL (Locust's `absolute_http_url_regexp`).
 fn is_absolute_http(url: &str) -> bool {
     let b = url.as_bytes();
-    let starts = |prefix: &[u8]| b.len() >= prefix.len() && b[..prefix.len()].eq_ignore_ascii_case(prefix);
+    let starts =
+        |prefix: &[u8]| b.len() >= prefix.len() && b[..prefix.len()].eq_ignore_ascii_case(prefix);
     starts(b"http://") || starts(b"https://")
 }
 
@@ -162,7 +179,9 @@ fn has_other_scheme(url: &str) -> bool {
             let scheme = &url[..i];
             !scheme.is_empty()
                 && scheme.as_bytes()[0].is_ascii_alphabetic()
-                && scheme.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+                && scheme
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
         }
         None => false,
     }
@@ -173,10 +192,16 @@ fn parse_absolute(url: &str) -> Result<Url, Error> {
         return if has_other_scheme(url) {
             Err(Error::InvalidScheme(url.to_owned()))
         } else {
-            Err(Error::InvalidUrl { url: url.to_owned(), reason: "expected http:// or https://".into() })
+            Err(Error::InvalidUrl {
+                url: url.to_owned(),
+                reason: "expected http:// or https://".into(),
+            })
         };
     }
-    Url::parse(url).map_err(|e| Error::InvalidUrl { url: url.to_owned(), reason: e.to_string() })
+    Url::parse(url).map_err(|e| Error::InvalidUrl {
+        url: url.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
 /// Resolves `url` (a path relative to the host, or an absolute URL) plus optional encoded
@@ -184,7 +209,11 @@ fn parse_absolute(url: &str) -> Result<Url, Error> {
 ///
 /// Relative paths are appended to the host's path as Locust does (`base_url + path`), but
 /// without doubling or omitting the `/` between them.
-pub(crate) fn resolve(base: Option<&Base>, url: &str, query: Option<&str>) -> Result<Target, Error> {
+pub(crate) fn resolve(
+    base: Option<&Base>,
+    url: &str,
+    query: Option<&str>,
+) -> Result<Target, Error> {
     if is_absolute_http(url) {
         let parsed = parse_absolute(url)?;
         let origin = Origin::from_url(&parsed, url)?;
@@ -204,9 +233,12 @@ pub(crate) fn resolve(base: Option<&Base>, url: &str, query: Option<&str>) -> Re
         return Err(Error::InvalidScheme(url.to_owned()));
     }
     let base = base.ok_or_else(|| Error::MissingHost(url.to_owned()))?;
-    let mut target = String::with_capacity(base.path.len() + url.len() + 1 + query.map_or(0, |q| q.len() + 1));
+    let mut target =
+        String::with_capacity(base.path.len() + url.len() + 1 + query.map_or(0, |q| q.len() + 1));
     target.push_str(&base.path);
-    if !url.starts_with('/') && !(url.starts_with('?') && !base.path.is_empty()) {
+    // `?q` attaches to the base path itself; anything else is a path segment after it.
+    let query_only = url.starts_with('?') && !base.path.is_empty();
+    if !url.starts_with('/') && !query_only {
         target.push('/');
     }
     target.push_str(url);
@@ -214,7 +246,12 @@ pub(crate) fn resolve(base: Option<&Base>, url: &str, query: Option<&str>) -> Re
 }
 
 /// Appends the query, drops any fragment, percent-encodes what requests would, and parses.
-fn finish(origin: Rc<Origin>, mut target: String, query: Option<&str>, original: &str) -> Result<Target, Error> {
+fn finish(
+    origin: Rc<Origin>,
+    mut target: String,
+    query: Option<&str>,
+    original: &str,
+) -> Result<Target, Error> {
     if let Some(hash) = target.find('#') {
         target.truncate(hash);
     }
@@ -223,8 +260,10 @@ fn finish(origin: Rc<Origin>, mut target: String, query: Option<&str>, original:
         target.push_str(query);
     }
     let target = requote(target);
-    let uri = Uri::from_maybe_shared(Bytes::from(target))
-        .map_err(|e| Error::InvalidUrl { url: original.to_owned(), reason: e.to_string() })?;
+    let uri = Uri::from_maybe_shared(Bytes::from(target)).map_err(|e| Error::InvalidUrl {
+        url: original.to_owned(),
+        reason: e.to_string(),
+    })?;
     Ok(Target { origin, uri })
 }
 
@@ -256,7 +295,10 @@ mod tests {
 
     fn path(base: &str, url: &str) -> String {
         let base = Base::parse(base).unwrap();
-        resolve(Some(&base), url, None).unwrap().path_and_query().to_owned()
+        resolve(Some(&base), url, None)
+            .unwrap()
+            .path_and_query()
+            .to_owned()
     }
 
     #[test]
@@ -297,7 +339,10 @@ mod tests {
     fn host_credentials_become_basic_auth() {
         let base = Base::parse("http://us%40er:p%20w@h:81/").unwrap();
         let expected = base64::engine::general_purpose::STANDARD.encode("us@er:p w");
-        assert_eq!(base.auth.unwrap().to_str().unwrap(), format!("Basic {expected}"));
+        assert_eq!(
+            base.auth.unwrap().to_str().unwrap(),
+            format!("Basic {expected}")
+        );
         assert_eq!(base.origin.host_header, "h:81");
     }
 
@@ -310,11 +355,26 @@ mod tests {
 
     #[test]
     fn rejects_bad_urls() {
-        assert!(matches!(resolve(None, "/a", None), Err(Error::MissingHost(_))));
-        assert!(matches!(Base::parse("ftp://h"), Err(Error::InvalidScheme(_))));
-        assert!(matches!(Base::parse("localhost:8000"), Err(Error::InvalidUrl { .. })));
-        assert!(matches!(Base::parse("http://"), Err(Error::InvalidUrl { .. })));
+        assert!(matches!(
+            resolve(None, "/a", None),
+            Err(Error::MissingHost(_))
+        ));
+        assert!(matches!(
+            Base::parse("ftp://h"),
+            Err(Error::InvalidScheme(_))
+        ));
+        assert!(matches!(
+            Base::parse("localhost:8000"),
+            Err(Error::InvalidUrl { .. })
+        ));
+        assert!(matches!(
+            Base::parse("http://"),
+            Err(Error::InvalidUrl { .. })
+        ));
         let base = Base::parse("http://h").unwrap();
-        assert!(matches!(resolve(Some(&base), "ftp://x/y", None), Err(Error::InvalidScheme(_))));
+        assert!(matches!(
+            resolve(Some(&base), "ftp://x/y", None),
+            Err(Error::InvalidScheme(_))
+        ));
     }
 }

@@ -25,7 +25,9 @@ pub(crate) fn connector(insecure: bool) -> Result<TlsConnector, Error> {
             }))
             .with_no_client_auth()
     } else {
-        let roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        let roots = RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
         builder.with_root_certificates(roots).with_no_client_auth()
     };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];

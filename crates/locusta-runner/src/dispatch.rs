@@ -45,7 +45,10 @@ impl ClassSequence {
             .filter(|&&i| classes[i].fixed_count == 0 && classes[i].weight > 0.0)
             .map(|&i| (i, classes[i].weight))
             .collect();
-        Self { fixed, weighted_cycle: smooth_cycle(&weighted) }
+        Self {
+            fixed,
+            weighted_cycle: smooth_cycle(&weighted),
+        }
     }
 
     /// The class of user number `index`, or `None` when only fixed-count classes exist and
@@ -74,7 +77,10 @@ impl ClassSequence {
 
 /// The fixed-count users, interleaved by the same round-robin until each class is full.
 fn fill_fixed(targets: &[(usize, f64)], classes: &[ClassShare<'_>]) -> Vec<usize> {
-    let total: usize = targets.iter().map(|&(i, _)| classes[i].fixed_count as usize).sum();
+    let total: usize = targets
+        .iter()
+        .map(|&(i, _)| classes[i].fixed_count as usize)
+        .sum();
     let cycle = smooth_cycle(targets);
     let mut remaining: Vec<u32> = classes.iter().map(|class| class.fixed_count).collect();
     let mut sequence = Vec::with_capacity(total);
@@ -98,7 +104,12 @@ fn smooth_cycle(weights: &[(usize, f64)]) -> Vec<usize> {
     // Locust normalises so the smallest weight becomes 2 (better spread for close weights).
     let normalised: Vec<(usize, i64)> = weights
         .iter()
-        .map(|&(class, weight)| (class, ((2.0 * weight / min).round_ties_even() as i64).max(1)))
+        .map(|&(class, weight)| {
+            (
+                class,
+                ((2.0 * weight / min).round_ties_even() as i64).max(1),
+            )
+        })
         .collect();
     let period: i64 = normalised.iter().map(|&(_, w)| w).sum();
     let mut current = vec![0i64; normalised.len()];
@@ -122,7 +133,11 @@ mod tests {
     use super::*;
 
     fn share(name: &str, weight: f64, fixed_count: u32) -> ClassShare<'_> {
-        ClassShare { name, weight, fixed_count }
+        ClassShare {
+            name,
+            weight,
+            fixed_count,
+        }
     }
 
     fn names(sequence: &ClassSequence, classes: &[ClassShare<'_>], n: usize) -> String {
@@ -144,7 +159,11 @@ mod tests {
         // Verified against Locust: Web=3, Fast=1 -> 4 users = 3/1, 6 users = 4/2.
         let classes = [share("Web", 3.0, 0), share("Fast", 1.0, 0)];
         let sequence = ClassSequence::new(&classes);
-        let count = |n: usize, class: usize| (0..n).filter(|&i| sequence.class_of(i) == Some(class)).count();
+        let count = |n: usize, class: usize| {
+            (0..n)
+                .filter(|&i| sequence.class_of(i) == Some(class))
+                .count()
+        };
         assert_eq!((count(4, 0), count(4, 1)), (3, 1));
         assert_eq!((count(6, 0), count(6, 1)), (4, 2));
     }

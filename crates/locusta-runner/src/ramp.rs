@@ -37,20 +37,56 @@ mod tests {
 
     #[test]
     fn three_users_at_two_per_second_take_two_steps_one_second_apart() {
-        assert_eq!(ramp_step(0, 3, 2.0), RampStep { change: 2, next_in: Some(Duration::from_secs(1)) });
-        assert_eq!(ramp_step(2, 3, 2.0), RampStep { change: 1, next_in: None });
+        assert_eq!(
+            ramp_step(0, 3, 2.0),
+            RampStep {
+                change: 2,
+                next_in: Some(Duration::from_secs(1))
+            }
+        );
+        assert_eq!(
+            ramp_step(2, 3, 2.0),
+            RampStep {
+                change: 1,
+                next_in: None
+            }
+        );
     }
 
     #[test]
     fn fractional_rates_follow_locust() {
         assert_eq!(ramp_step(0, 5, 0.5).next_in, Some(Duration::from_secs(2)));
-        assert_eq!(ramp_step(0, 5, 2.5), RampStep { change: 2, next_in: Some(Duration::from_millis(800)) });
+        assert_eq!(
+            ramp_step(0, 5, 2.5),
+            RampStep {
+                change: 2,
+                next_in: Some(Duration::from_millis(800))
+            }
+        );
     }
 
     #[test]
     fn ramp_down_uses_the_same_batches() {
-        assert_eq!(ramp_step(10, 3, 4.0), RampStep { change: -4, next_in: Some(Duration::from_secs(1)) });
-        assert_eq!(ramp_step(4, 3, 4.0), RampStep { change: -1, next_in: None });
-        assert_eq!(ramp_step(3, 3, 4.0), RampStep { change: 0, next_in: None });
+        assert_eq!(
+            ramp_step(10, 3, 4.0),
+            RampStep {
+                change: -4,
+                next_in: Some(Duration::from_secs(1))
+            }
+        );
+        assert_eq!(
+            ramp_step(4, 3, 4.0),
+            RampStep {
+                change: -1,
+                next_in: None
+            }
+        );
+        assert_eq!(
+            ramp_step(3, 3, 4.0),
+            RampStep {
+                change: 0,
+                next_in: None
+            }
+        );
     }
 }

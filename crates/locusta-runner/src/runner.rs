@@ -122,10 +122,18 @@ struct Ramp {
 impl Runner {
     /// A runner for `engine`, whose users are made from `classes` (the same list the engine
     /// was started with).
-    pub fn new(engine: Engine, classes: Arc<[UserClass]>, config: RunnerConfig) -> (Self, RunnerHandle) {
+    pub fn new(
+        engine: Engine,
+        classes: Arc<[UserClass]>,
+        config: RunnerConfig,
+    ) -> (Self, RunnerHandle) {
         let shares: Vec<ClassShare<'_>> = classes
             .iter()
-            .map(|class| ClassShare { name: &class.name, weight: class.weight, fixed_count: class.fixed_count })
+            .map(|class| ClassShare {
+                name: &class.name,
+                weight: class.weight,
+                fixed_count: class.fixed_count,
+            })
             .collect();
         let sequence = ClassSequence::new(&shares);
         let (command_sender, commands) = mpsc::unbounded_channel();
@@ -147,7 +155,13 @@ impl Runner {
             deadline: None,
             totals: Snapshot::new(now),
         };
-        (runner, RunnerHandle { commands: command_sender, views: view_receiver })
+        (
+            runner,
+            RunnerHandle {
+                commands: command_sender,
+                views: view_receiver,
+            },
+        )
     }
 
     /// Obeys commands until told to quit (or until every handle is gone), then stops all users
@@ -202,10 +216,17 @@ impl Runner {
                 self.sequence.fixed_total()
             );
         }
-        tracing::info!("Ramping to {users} users at a rate of {:.2} per second", target.spawn_rate);
+        tracing::info!(
+            "Ramping to {users} users at a rate of {:.2} per second",
+            target.spawn_rate
+        );
         self.state = RunState::Spawning;
         self.deadline = target.run_time.map(|run_time| Instant::now() + run_time);
-        self.ramp = Some(Ramp { target: users, spawn_rate: target.spawn_rate, next_step: Instant::now() });
+        self.ramp = Some(Ramp {
+            target: users,
+            spawn_rate: target.spawn_rate,
+            next_step: Instant::now(),
+        });
         self.publish();
     }
 
@@ -215,7 +236,9 @@ impl Runner {
         if step.change > 0 {
             for _ in 0..step.change {
                 let index = self.users.len();
-                let Some(class) = self.sequence.class_of(index) else { break };
+                let Some(class) = self.sequence.class_of(index) else {
+                    break;
+                };
                 let user_id = self.next_user_id;
                 self.next_user_id += 1;
                 self.engine.spawn_user(user_id, class);
@@ -237,7 +260,11 @@ impl Runner {
             None => {
                 self.ramp = None;
                 self.state = RunState::Running;
-                tracing::info!("All users spawned: {} ({} total users)", self.class_counts_json(), self.users.len());
+                tracing::info!(
+                    "All users spawned: {} ({} total users)",
+                    self.class_counts_json(),
+                    self.users.len()
+                );
             }
         }
     }
@@ -278,7 +305,9 @@ impl Runner {
         let mut counts = std::collections::BTreeMap::new();
         for index in 0..self.users.len() {
             if let Some(class) = self.sequence.class_of(index) {
-                *counts.entry(self.classes[class].name.as_str()).or_insert(0u64) += 1;
+                *counts
+                    .entry(self.classes[class].name.as_str())
+                    .or_insert(0u64) += 1;
             }
         }
         serde_json::to_string(&counts).unwrap_or_default()

@@ -1,7 +1,8 @@
 use std::time::Duration;
 
 /// Locust's message for a malformed time span.
-pub const TIMESPAN_HELP: &str = "Invalid time span format. Valid formats: 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.";
+pub const TIMESPAN_HELP: &str =
+    "Invalid time span format. Valid formats: 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.";
 
 /// A malformed time span.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,7 +18,10 @@ pub fn parse_timespan(text: &str) -> Result<Duration, TimespanError> {
         return Err(error());
     }
     if trimmed.bytes().all(|b| b.is_ascii_digit()) {
-        return trimmed.parse().map(Duration::from_secs).map_err(|_| error());
+        return trimmed
+            .parse()
+            .map(Duration::from_secs)
+            .map_err(|_| error());
     }
     let mut seconds: u64 = 0;
     let mut rest = trimmed;
@@ -37,7 +41,10 @@ pub fn parse_timespan(text: &str) -> Result<Duration, TimespanError> {
                 None => return Err(error()),
             }
         };
-        seconds = value.checked_mul(factor).and_then(|v| v.checked_add(seconds)).ok_or_else(error)?;
+        seconds = value
+            .checked_mul(factor)
+            .and_then(|v| v.checked_add(seconds))
+            .ok_or_else(error)?;
         rest = &rest[digits + unit.len_utf8()..];
     }
     Ok(Duration::from_secs(seconds))
@@ -57,10 +64,20 @@ mod tests {
 
     #[test]
     fn accepts_locusts_formats() {
-        for (text, seconds) in
-            [("20", 20), ("20s", 20), ("3m", 180), ("2h", 7200), ("1h20m", 4800), ("3h30m10s", 12610), ("1h5s", 3605)]
-        {
-            assert_eq!(parse_timespan(text), Ok(Duration::from_secs(seconds)), "{text}");
+        for (text, seconds) in [
+            ("20", 20),
+            ("20s", 20),
+            ("3m", 180),
+            ("2h", 7200),
+            ("1h20m", 4800),
+            ("3h30m10s", 12610),
+            ("1h5s", 3605),
+        ] {
+            assert_eq!(
+                parse_timespan(text),
+                Ok(Duration::from_secs(seconds)),
+                "{text}"
+            );
         }
     }
 

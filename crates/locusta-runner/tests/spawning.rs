@@ -11,8 +11,15 @@ use tokio::time::Instant;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Event {
-    Started { user: u64, class: &'static str, at: Duration },
-    Stopped { user: u64, class: &'static str },
+    Started {
+        user: u64,
+        class: &'static str,
+        at: Duration,
+    },
+    Stopped {
+        user: u64,
+        class: &'static str,
+    },
 }
 
 type Log = Arc<Mutex<Vec<Event>>>;
@@ -27,11 +34,18 @@ struct Probe {
 impl Probe {
     async fn on_start(&mut self) -> TaskResult {
         let at = self.origin.elapsed();
-        self.log.lock().unwrap().push(Event::Started { user: self.user, class: self.class, at });
+        self.log.lock().unwrap().push(Event::Started {
+            user: self.user,
+            class: self.class,
+            at,
+        });
         Ok(())
     }
     async fn on_stop(&mut self) -> TaskResult {
-        self.log.lock().unwrap().push(Event::Stopped { user: self.user, class: self.class });
+        self.log.lock().unwrap().push(Event::Stopped {
+            user: self.user,
+            class: self.class,
+        });
         Ok(())
     }
     async fn idle(&mut self) -> TaskResult {
@@ -39,20 +53,38 @@ impl Probe {
     }
 }
 
-fn probe_class(name: &'static str, weight: f64, fixed_count: u32, origin: Instant, log: &Log) -> UserClass {
+fn probe_class(
+    name: &'static str,
+    weight: f64,
+    fixed_count: u32,
+    origin: Instant,
+    log: &Log,
+) -> UserClass {
     let log = Arc::clone(log);
-    UserClass::builder(name, move |ctx| Ok(Probe { user: ctx.user_id, class: name, origin, log: Arc::clone(&log) }))
-        .weight(weight)
-        .fixed_count(fixed_count)
-        .wait_time(constant(1.0))
-        .on_start(|u| Box::pin(u.on_start()))
-        .on_stop(|u| Box::pin(u.on_stop()))
-        .task("idle", 1, |u| Box::pin(u.idle()))
-        .build()
+    UserClass::builder(name, move |ctx| {
+        Ok(Probe {
+            user: ctx.user_id,
+            class: name,
+            origin,
+            log: Arc::clone(&log),
+        })
+    })
+    .weight(weight)
+    .fixed_count(fixed_count)
+    .wait_time(constant(1.0))
+    .on_start(|u| Box::pin(u.on_start()))
+    .on_stop(|u| Box::pin(u.on_stop()))
+    .task("idle", 1, |u| Box::pin(u.idle()))
+    .build()
 }
 
 /// Starts a runner over `classes` on the current LocalSet; returns its handle and join handle.
-fn start_runner(classes: Vec<UserClass>) -> (RunnerHandle, tokio::task::JoinHandle<Arc<locusta_stats::RunView>>) {
+fn start_runner(
+    classes: Vec<UserClass>,
+) -> (
+    RunnerHandle,
+    tokio::task::JoinHandle<Arc<locusta_stats::RunView>>,
+) {
     let classes: Arc<[UserClass]> = Arc::from(classes);
     let engine = Engine::start_local(EngineConfig {
         threads: 2,
@@ -100,32 +132,51 @@ async fn three_users_at_two_per_second_spawn_two_then_one() {
     local
         .run_until(async {
             let (handle, runner) = start_runner(vec![probe_class("User", 1.0, 0, origin, &log)]);
-            handle.start(Target { users: 3, spawn_rate: 2.0, run_time: None });
+            handle.start(Target {
+                users: 3,
+                spawn_rate: 2.0,
+                run_time: None,
+            });
             tokio::time::sleep(Duration::from_secs(5)).await;
             handle.quit();
             runner.await.unwrap();
         })
         .await;
-    let times: Vec<u128> = started(&log).iter().map(|(_, _, at)| at.as_millis()).collect();
+    let times: Vec<u128> = started(&log)
+        .iter()
+        .map(|(_, _, at)| at.as_millis())
+        .collect();
     assert_eq!(times, vec![0, 0, 1000]);
 }
 
 #[tokio::test(start_paused = true)]
 async fn fractional_and_large_spawn_rates_batch_like_locust() {
-    for (rate, expected) in [(0.5, vec![0, 2000, 4000]), (10.0, vec![0; 3]), (2.5, vec![0, 0, 800])] {
+    for (rate, expected) in [
+        (0.5, vec![0, 2000, 4000]),
+        (10.0, vec![0; 3]),
+        (2.5, vec![0, 0, 800]),
+    ] {
         let log: Log = Arc::default();
         let origin = Instant::now();
         let local = tokio::task::LocalSet::new();
         local
             .run_until(async {
-                let (handle, runner) = start_runner(vec![probe_class("User", 1.0, 0, origin, &log)]);
-                handle.start(Target { users: 3, spawn_rate: rate, run_time: None });
+                let (handle, runner) =
+                    start_runner(vec![probe_class("User", 1.0, 0, origin, &log)]);
+                handle.start(Target {
+                    users: 3,
+                    spawn_rate: rate,
+                    run_time: None,
+                });
                 tokio::time::sleep(Duration::from_secs(6)).await;
                 handle.quit();
                 runner.await.unwrap();
             })
             .await;
-        let times: Vec<u128> = started(&log).iter().map(|(_, _, at)| at.as_millis()).collect();
+        let times: Vec<u128> = started(&log)
+            .iter()
+            .map(|(_, _, at)| at.as_millis())
+            .collect();
         assert_eq!(times, expected, "spawn rate {rate}");
     }
 }
@@ -142,7 +193,11 @@ async fn class_mix_follows_weights_with_fixed_count_first() {
                 probe_class("Mobile", 1.0, 0, origin, &log),
                 probe_class("Admin", 1.0, 1, origin, &log),
             ]);
-            handle.start(Target { users: 9, spawn_rate: 100.0, run_time: None });
+            handle.start(Target {
+                users: 9,
+                spawn_rate: 100.0,
+                run_time: None,
+            });
             tokio::time::sleep(Duration::from_secs(3)).await;
             let view = handle.view();
             assert_eq!(view.user_count(), 9);
@@ -152,7 +207,10 @@ async fn class_mix_follows_weights_with_fixed_count_first() {
         .await;
     let starts = started(&log);
     // The fixed-count class is spawned first (user 0), then Web:Mobile = 3:1.
-    assert_eq!(starts.iter().find(|(user, _, _)| *user == 0).unwrap().1, "Admin");
+    assert_eq!(
+        starts.iter().find(|(user, _, _)| *user == 0).unwrap().1,
+        "Admin"
+    );
     assert_eq!(count_class(&starts, "Admin"), 1);
     assert_eq!(count_class(&starts, "Web"), 6);
     assert_eq!(count_class(&starts, "Mobile"), 2);
@@ -165,11 +223,21 @@ async fn ramp_down_stops_the_newest_users_first() {
     let local = tokio::task::LocalSet::new();
     local
         .run_until(async {
-            let (handle, runner) =
-                start_runner(vec![probe_class("Web", 3.0, 0, origin, &log), probe_class("Mobile", 1.0, 0, origin, &log)]);
-            handle.start(Target { users: 8, spawn_rate: 100.0, run_time: None });
+            let (handle, runner) = start_runner(vec![
+                probe_class("Web", 3.0, 0, origin, &log),
+                probe_class("Mobile", 1.0, 0, origin, &log),
+            ]);
+            handle.start(Target {
+                users: 8,
+                spawn_rate: 100.0,
+                run_time: None,
+            });
             tokio::time::sleep(Duration::from_secs(2)).await;
-            handle.start(Target { users: 4, spawn_rate: 2.0, run_time: None });
+            handle.start(Target {
+                users: 4,
+                spawn_rate: 2.0,
+                run_time: None,
+            });
             tokio::time::sleep(Duration::from_millis(500)).await;
             // First batch of two removed at once, the next one a second later.
             assert_eq!(stopped(&log), vec![7, 6]);
@@ -183,7 +251,11 @@ async fn ramp_down_stops_the_newest_users_first() {
             runner.await.unwrap();
         })
         .await;
-    let remaining: Vec<&str> = started(&log).iter().filter(|(user, _, _)| *user < 4).map(|(_, class, _)| *class).collect();
+    let remaining: Vec<&str> = started(&log)
+        .iter()
+        .filter(|(user, _, _)| *user < 4)
+        .map(|(_, class, _)| *class)
+        .collect();
     assert_eq!(remaining.iter().filter(|class| **class == "Web").count(), 3);
 }
 
@@ -195,7 +267,11 @@ async fn run_time_ends_the_run_and_every_user_stops() {
     local
         .run_until(async {
             let (handle, runner) = start_runner(vec![probe_class("User", 1.0, 0, origin, &log)]);
-            handle.start(Target { users: 5, spawn_rate: 5.0, run_time: Some(Duration::from_secs(30)) });
+            handle.start(Target {
+                users: 5,
+                spawn_rate: 5.0,
+                run_time: Some(Duration::from_secs(30)),
+            });
             let finished = runner.await.unwrap();
             assert_eq!(origin.elapsed().as_secs(), 30);
             assert_eq!(finished.user_count(), 0);

@@ -13,14 +13,17 @@ use crate::cli::LogPlan;
 
 /// Installs the global logger. Lines go to stderr, or to `--logfile`.
 pub fn init(plan: &LogPlan) -> anyhow::Result<()> {
-    let format = LocustFormat { host: short_hostname() };
+    let format = LocustFormat {
+        host: short_hostname(),
+    };
     let builder = tracing_subscriber::fmt()
         .with_max_level(plan.level)
         .event_format(format);
     let result = match &plan.file {
         Some(path) => {
-            let file = File::create(path)
-                .map_err(|error| anyhow::anyhow!("cannot open --logfile {}: {error}", path.display()))?;
+            let file = File::create(path).map_err(|error| {
+                anyhow::anyhow!("cannot open --logfile {}: {error}", path.display())
+            })?;
             builder.with_writer(Mutex::new(file)).try_init()
         }
         None => builder.with_writer(std::io::stderr).try_init(),
@@ -39,7 +42,12 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
     N: for<'a> FormatFields<'a> + 'static,
 {
-    fn format_event(&self, ctx: &FmtContext<'_, S, N>, mut writer: Writer<'_>, event: &Event<'_>) -> fmt::Result {
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
         let now = chrono::Local::now();
         let metadata = event.metadata();
         let level = match *metadata.level() {
@@ -49,8 +57,13 @@ where
             tracing::Level::DEBUG => "DEBUG",
             tracing::Level::TRACE => "TRACE",
         };
-        let logger = metadata.target().replace("::", ".").replace('_', "-");
-        write!(writer, "[{}] {}/{level}/{logger}: ", now.format("%Y-%m-%d %H:%M:%S,%3f"), self.host)?;
+        let logger = logger_name(metadata.target());
+        write!(
+            writer,
+            "[{}] {}/{level}/{logger}: ",
+            now.format("%Y-%m-%d %H:%M:%S,%3f"),
+            self.host
+        )?;
         ctx.field_format().format_fields(writer.by_ref(), event)?;
         writeln!(writer)
     }
@@ -63,4 +76,16 @@ fn short_hostname() -> String {
         .and_then(|name| name.trim().split('.').next().map(str::to_string))
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// `locusta_runner::runner` -> `locusta.runner`: dotted like Locust's logger names, without
+/// repeating a crate's name in its module.
+fn logger_name(target: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in target.split("::").flat_map(|segment| segment.split('_')) {
+        if parts.last() != Some(&part) {
+            parts.push(part);
+        }
+    }
+    parts.join(".")
 }

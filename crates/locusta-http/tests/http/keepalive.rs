@@ -18,7 +18,10 @@ async fn a_session_reuses_its_connection() {
     }
     let peers: HashSet<_> = server.seen().into_iter().map(|s| s.peer).collect();
     assert_eq!(peers.len(), 1, "20 requests over one keep-alive connection");
-    assert_eq!(recorded(&recorder).entries, vec![entry("GET", "/", 20, 0, 100)]);
+    assert_eq!(
+        recorded(&recorder).entries,
+        vec![entry("GET", "/", 20, 0, 100)]
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -41,7 +44,10 @@ async fn a_connection_closed_while_idle_is_reopened_transparently() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(connections.load(Ordering::SeqCst), 3);
-    assert_eq!(recorded(&recorder).entries, vec![entry("GET", "/", 3, 0, 6)]);
+    assert_eq!(
+        recorded(&recorder).entries,
+        vec![entry("GET", "/", 3, 0, 6)]
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -65,7 +71,10 @@ async fn a_request_racing_the_servers_close_is_retried_once() {
         let r = client.get("/").send().await.unwrap();
         assert_eq!((r.status(), r.error()), (200, None));
     }
-    assert_eq!(recorded(&recorder).entries, vec![entry("GET", "/", 3, 0, 6)]);
+    assert_eq!(
+        recorded(&recorder).entries,
+        vec![entry("GET", "/", 3, 0, 6)]
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -82,7 +91,10 @@ async fn the_retry_happens_only_once() {
     let (client, _recorder) = session(&format!("http://{addr}"));
     assert!(client.get("/").send().await.unwrap().ok());
     let r = client.get("/").send().await.unwrap();
-    assert_eq!(r.error(), Some("RemoteDisconnected('Remote end closed connection without response')"));
+    assert_eq!(
+        r.error(),
+        Some("RemoteDisconnected('Remote end closed connection without response')")
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -93,7 +105,11 @@ async fn connection_close_responses_are_honoured() {
         count.fetch_add(1, Ordering::SeqCst);
         async move {
             read_request(&mut stream).await;
-            write(&mut stream, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok").await;
+            write(
+                &mut stream,
+                "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+            )
+            .await;
         }
     })
     .await;
@@ -102,14 +118,20 @@ async fn connection_close_responses_are_honoured() {
         assert!(client.get("/").send().await.unwrap().ok());
     }
     assert_eq!(connections.load(Ordering::SeqCst), 3);
-    assert_eq!(recorded(&recorder).entries, vec![entry("GET", "/", 3, 0, 6)]);
+    assert_eq!(
+        recorded(&recorder).entries,
+        vec![entry("GET", "/", 3, 0, 6)]
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn concurrent_requests_of_one_session_use_separate_connections() {
     let server = server().await;
     let (client, recorder) = session(&server.url());
-    let (a, b) = tokio::join!(client.get("/slow?ms=100").send(), client.get("/slow?ms=100").send());
+    let (a, b) = tokio::join!(
+        client.get("/slow?ms=100").send(),
+        client.get("/slow?ms=100").send()
+    );
     assert!(a.unwrap().ok() && b.unwrap().ok());
     let peers: HashSet<_> = server.seen().into_iter().map(|s| s.peer).collect();
     assert_eq!(peers.len(), 2);
@@ -117,7 +139,10 @@ async fn concurrent_requests_of_one_session_use_separate_connections() {
     client.get("/").send().await.unwrap();
     let peers_after: HashSet<_> = server.seen().into_iter().map(|s| s.peer).collect();
     assert_eq!(peers_after.len(), 2);
-    assert_eq!(recorded(&recorder).entries.iter().map(|e| e.2).sum::<u64>(), 3);
+    assert_eq!(
+        recorded(&recorder).entries.iter().map(|e| e.2).sum::<u64>(),
+        3
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -41,11 +41,6 @@ impl Server {
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
-
-    /// The requests received for `path` (path and query, exactly).
-    pub fn seen_at(&self, uri: &str) -> Vec<Seen> {
-        self.seen().into_iter().filter(|s| s.uri == uri).collect()
-    }
 }
 
 /// Starts the target server on 127.0.0.1:0.
@@ -53,9 +48,16 @@ pub async fn server() -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let app = Router::new().fallback(handle).with_state((seen.clone(), addr));
+    let app = Router::new()
+        .fallback(handle)
+        .with_state((seen.clone(), addr));
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     Server { addr, seen }
 }
@@ -68,10 +70,21 @@ fn query_param(uri: &axum::http::Uri, key: &str) -> Option<String> {
     pairs.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-async fn handle(State((seen, addr)): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request) -> Response {
+async fn handle(
+    State((seen, addr)): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
     let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap().to_vec();
-    let uri = parts.uri.path_and_query().map(|pq| pq.to_string()).unwrap_or_default();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    let uri = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.to_string())
+        .unwrap_or_default();
     seen.lock().unwrap().push(Seen {
         method: parts.method.to_string(),
         uri: uri.clone(),
@@ -82,7 +95,12 @@ async fn handle(State((seen, addr)): State<AppState>, ConnectInfo(peer): Connect
     let path = parts.uri.path().to_owned();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let redirect = |status: u16, location: String| {
-        (StatusCode::from_u16(status).unwrap(), [(header::LOCATION, location)], "redirecting").into_response()
+        (
+            StatusCode::from_u16(status).unwrap(),
+            [(header::LOCATION, location)],
+            "redirecting",
+        )
+            .into_response()
     };
     match segments.as_slice() {
         [""] => "hello".into_response(),
@@ -90,7 +108,12 @@ async fn handle(State((seen, addr)): State<AppState>, ConnectInfo(peer): Connect
             let headers: BTreeMap<String, String> = parts
                 .headers
                 .iter()
-                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
                 .collect();
             axum::Json(serde_json::json!({
                 "method": parts.method.as_str(),
@@ -107,16 +130,27 @@ async fn handle(State((seen, addr)): State<AppState>, ConnectInfo(peer): Connect
         ["set-cookie"] => {
             let name = query_param(&parts.uri, "name").unwrap();
             let value = query_param(&parts.uri, "value").unwrap();
-            ([(header::SET_COOKIE, format!("{name}={value}; Path=/"))], "cookie set").into_response()
+            (
+                [(header::SET_COOKIE, format!("{name}={value}; Path=/"))],
+                "cookie set",
+            )
+                .into_response()
         }
         ["redirect", n] => {
             let n: u32 = n.parse().unwrap();
-            if n == 0 { "done".into_response() } else { redirect(302, format!("/redirect/{}", n - 1)) }
+            if n == 0 {
+                "done".into_response()
+            } else {
+                redirect(302, format!("/redirect/{}", n - 1))
+            }
         }
         ["redirect-to"] => {
             let status = query_param(&parts.uri, "status").map_or(302, |s| s.parse().unwrap());
             let location = query_param(&parts.uri, "url").unwrap();
-            redirect(status, location.replace("{self}", &format!("http://{addr}")))
+            redirect(
+                status,
+                location.replace("{self}", &format!("http://{addr}")),
+            )
         }
         ["redirect-forever"] => redirect(302, "/redirect-forever".into()),
         ["slow"] => {
@@ -166,7 +200,11 @@ pub async fn read_request(stream: &mut TcpStream) -> Option<String> {
             let head = String::from_utf8_lossy(&data[..end]).into_owned();
             let length = head
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap())
+                })
                 .unwrap_or(0);
             while data.len() < end + 4 + length {
                 let n = stream.read(&mut buf).await.ok()?;
@@ -227,19 +265,37 @@ pub fn recorded(recorder: &Recorder) -> Recorded {
     let mut entries: Vec<_> = snapshot
         .entries()
         .map(|(key, stats)| {
-            (key.method.clone(), key.name.clone(), stats.num_requests(), stats.num_failures(), stats.total_content_length())
+            (
+                key.method.clone(),
+                key.name.clone(),
+                stats.num_requests(),
+                stats.num_failures(),
+                stats.total_content_length(),
+            )
         })
         .collect();
     entries.sort();
-    let mut errors: Vec<_> =
-        snapshot.errors().map(|(key, _)| (key.method.clone(), key.name.clone(), key.error.clone())).collect();
+    let mut errors: Vec<_> = snapshot
+        .errors()
+        .map(|(key, _)| (key.method.clone(), key.name.clone(), key.error.clone()))
+        .collect();
     errors.sort();
     let max_response_time_us = snapshot.total().max_response_time_us().unwrap_or(0);
-    Recorded { entries, errors, max_response_time_us }
+    Recorded {
+        entries,
+        errors,
+        max_response_time_us,
+    }
 }
 
 /// `(method, name, requests, failures, bytes)` as owned strings, for comparisons.
-pub fn entry(method: &str, name: &str, requests: u64, failures: u64, bytes: u64) -> (String, String, u64, u64, u64) {
+pub fn entry(
+    method: &str,
+    name: &str,
+    requests: u64,
+    failures: u64,
+    bytes: u64,
+) -> (String, String, u64, u64, u64) {
     (method.into(), name.into(), requests, failures, bytes)
 }
 

@@ -57,7 +57,12 @@ pub struct Args {
     pub only_summary: bool,
 
     /// Exit code to use when a request failed or a task raised an error.
-    #[arg(long, value_name = "CODE", default_value_t = 1, env = "LOCUSTA_EXIT_CODE_ON_ERROR")]
+    #[arg(
+        long,
+        value_name = "CODE",
+        default_value_t = 1,
+        env = "LOCUSTA_EXIT_CODE_ON_ERROR"
+    )]
     pub exit_code_on_error: i32,
 
     /// Seed for task choice and wait times, to replay a run [default: random, logged at start].
@@ -82,18 +87,23 @@ pub struct Args {
 }
 
 fn parse_users(text: &str) -> Result<u64, String> {
-    text.trim().parse().map_err(|_| format!("'{text}' is not a whole number of users (e.g. -u 100)"))
+    text.trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a whole number of users (e.g. -u 100)"))
 }
 
 fn parse_spawn_rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
-        _ => Err(format!("must be a number > 0 (users per second), got '{text}'")),
+        _ => Err(format!(
+            "must be a number > 0 (users per second), got '{text}'"
+        )),
     }
 }
 
 fn parse_span(text: &str) -> Result<Duration, String> {
-    locusta_runner::parse_timespan(text).map_err(|_| format!("{} (got '{text}')", locusta_runner::TIMESPAN_HELP))
+    locusta_runner::parse_timespan(text)
+        .map_err(|_| format!("{} (got '{text}')", locusta_runner::TIMESPAN_HELP))
 }
 
 /// Locust's level names, case-insensitive; CRITICAL maps to ERROR (tracing has no higher level).
@@ -103,7 +113,9 @@ fn parse_loglevel(text: &str) -> Result<tracing::Level, String> {
         "INFO" => Ok(tracing::Level::INFO),
         "WARNING" | "WARN" => Ok(tracing::Level::WARN),
         "ERROR" | "CRITICAL" => Ok(tracing::Level::ERROR),
-        _ => Err(format!("'{text}' is not a log level; use DEBUG, INFO, WARNING, ERROR or CRITICAL")),
+        _ => Err(format!(
+            "'{text}' is not a log level; use DEBUG, INFO, WARNING, ERROR or CRITICAL"
+        )),
     }
 }
 
@@ -117,7 +129,21 @@ mod tests {
 
     #[test]
     fn parses_locusts_flags() {
-        let args = parse(&["-H", "http://127.0.0.1:1", "-u", "10", "-r", "2.5", "-t", "1h20m", "--headless", "-s", "5s", "Web"]).unwrap();
+        let args = parse(&[
+            "-H",
+            "http://127.0.0.1:1",
+            "-u",
+            "10",
+            "-r",
+            "2.5",
+            "-t",
+            "1h20m",
+            "--headless",
+            "-s",
+            "5s",
+            "Web",
+        ])
+        .unwrap();
         assert_eq!(args.users, Some(10));
         assert_eq!(args.spawn_rate, Some(2.5));
         assert_eq!(args.run_time, Some(Duration::from_secs(4800)));
@@ -133,11 +159,22 @@ mod tests {
 
     #[test]
     fn rejects_bad_values_naming_the_flag() {
-        for bad in [["-u", "abc"], ["-r", "0"], ["-r", "-1"], ["-r", "inf"], ["-t", "5x"], ["-L", "loud"], ["--threads", "0"]] {
+        for bad in [
+            ["-u", "abc"],
+            ["-r", "0"],
+            ["-r", "-1"],
+            ["-r", "inf"],
+            ["-t", "5x"],
+            ["-L", "loud"],
+            ["--threads", "0"],
+        ] {
             let error = parse(&bad).unwrap_err();
             assert_eq!(error.exit_code(), 2, "{bad:?}");
             let text = error.to_string();
-            assert!(text.contains(bad[0]) || text.contains("--"), "{bad:?}: {text}");
+            assert!(
+                text.contains(bad[0]) || text.contains("--"),
+                "{bad:?}: {text}"
+            );
         }
         let error = parse(&["--hatch-rate", "3"]).unwrap_err();
         assert_eq!(error.exit_code(), 2);

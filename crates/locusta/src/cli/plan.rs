@@ -42,8 +42,6 @@ pub struct RunPlan {
     pub insecure: bool,
     /// Log level and destination.
     pub log: LogPlan,
-    /// The `-f` argument as given, for messages and reports.
-    pub locustfile: Option<String>,
 }
 
 /// Where log lines go.
@@ -67,13 +65,15 @@ pub enum PlanError {
         available: Vec<String>,
     },
     /// No class to run.
-    #[error("No User class found! Define at least one user class.")]
-    NoClasses,
+    #[error("No User class found!{}", .0.as_ref().map(|file| format!(" {file}: Lua locustfiles are not supported by this build yet; define user classes with the Rust API (see examples/quickstart.rs).")).unwrap_or_default())]
+    NoClasses(Option<String>),
     /// A class without tasks.
     #[error("No tasks defined on {0}. Add at least one task with a positive weight.")]
     NoTasks(String),
     /// `--host` is not an http(s) URL.
-    #[error("invalid --host '{0}': expected an http:// or https:// URL such as http://127.0.0.1:8000")]
+    #[error(
+        "invalid --host '{0}': expected an http:// or https:// URL such as http://127.0.0.1:8000"
+    )]
     BadHost(String),
 }
 
@@ -87,10 +87,18 @@ impl PlanError {
 /// Checks `args` against the available `classes` and fills in Locust's headless defaults.
 pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
     if args.list {
-        return Ok(Plan::List(classes.iter().map(|class| class.name.clone()).collect()));
+        return Ok(Plan::List(
+            classes.iter().map(|class| class.name.clone()).collect(),
+        ));
+    }
+    if classes.is_empty() {
+        return Err(PlanError::NoClasses(args.locustfile));
     }
     let classes = select_classes(classes, &args.user_classes)?;
-    if let Some(class) = classes.iter().find(|class| class.tasks.iter().all(|task| task.weight == 0)) {
+    if let Some(class) = classes
+        .iter()
+        .find(|class| class.tasks.iter().all(|task| task.weight == 0))
+    {
         return Err(PlanError::NoTasks(class.name.clone()));
     }
     if let Some(host) = &args.host
@@ -99,7 +107,9 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
         return Err(PlanError::BadHost(host.clone()));
     }
     let threads = args.threads.map(usize::from).unwrap_or_else(|| {
-        std::thread::available_parallelism().map(usize::from).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
     });
     Ok(Plan::Run(Box::new(RunPlan {
         classes,
@@ -113,31 +123,38 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
         seed: args.seed.unwrap_or_else(random_seed),
         threads,
         insecure: args.insecure,
-        log: LogPlan { level: args.loglevel, file: args.logfile },
-        locustfile: args.locustfile,
+        log: LogPlan {
+            level: args.loglevel,
+            file: args.logfile,
+        },
     })))
 }
 
 fn select_classes(classes: Vec<UserClass>, wanted: &[String]) -> Result<Vec<UserClass>, PlanError> {
-    if classes.is_empty() {
-        return Err(PlanError::NoClasses);
-    }
     if wanted.is_empty() {
         return Ok(classes);
     }
-    let unknown: Vec<String> =
-        wanted.iter().filter(|name| !classes.iter().any(|class| &class.name == *name)).cloned().collect();
+    let unknown: Vec<String> = wanted
+        .iter()
+        .filter(|name| !classes.iter().any(|class| &class.name == *name))
+        .cloned()
+        .collect();
     if !unknown.is_empty() {
         return Err(PlanError::UnknownClasses {
             unknown,
             available: classes.iter().map(|class| class.name.clone()).collect(),
         });
     }
-    Ok(classes.into_iter().filter(|class| wanted.contains(&class.name)).collect())
+    Ok(classes
+        .into_iter()
+        .filter(|class| wanted.contains(&class.name))
+        .collect())
 }
 
 fn is_http_url(host: &str) -> bool {
-    let rest = host.strip_prefix("http://").or_else(|| host.strip_prefix("https://"));
+    let rest = host
+        .strip_prefix("http://")
+        .or_else(|| host.strip_prefix("https://"));
     rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
 }
 

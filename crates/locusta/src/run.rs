@@ -1,0 +1,152 @@
+//! The composition root: parse, plan, wire the engine, runner and console, and exit with
+//! Locust's code.
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use locusta_engine::{Engine, EngineConfig, Resources, UserClass};
+use locusta_http::HttpConfig;
+use locusta_runner::{Runner, RunnerConfig, Target};
+use locusta_stats::{Clock, RunView};
+
+use crate::cli::{Args, Plan, RunPlan, plan};
+use crate::{console, limits, logging, shutdown};
+
+/// Runs the command line of this process against `classes`. See the crate docs.
+pub fn run_cli(classes: Vec<UserClass>) -> ExitCode {
+    run_cli_from(std::env::args_os(), classes)
+}
+
+/// Like [`run_cli`], with explicit arguments (the first one is the program name).
+pub fn run_cli_from<I, T>(args: I, classes: Vec<UserClass>) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args = match Args::try_parse_from(args) {
+        Ok(args) => args,
+        Err(error) => {
+            let _ = error.print();
+            return exit_code(error.exit_code());
+        }
+    };
+    let plan = match plan(args, classes) {
+        Ok(plan) => plan,
+        Err(error) => {
+            eprintln!("locusta: {error}");
+            return exit_code(error.exit_code());
+        }
+    };
+    match plan {
+        Plan::List(names) => {
+            println!("Available Users:");
+            for name in names {
+                println!("    {name}");
+            }
+            ExitCode::SUCCESS
+        }
+        Plan::Run(run_plan) => match run_headless(*run_plan) {
+            Ok(code) => exit_code(code),
+            Err(error) => {
+                eprintln!("locusta: {error:#}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+fn run_headless(plan: RunPlan) -> anyhow::Result<i32> {
+    logging::init(&plan.log)?;
+    tracing::info!("Starting Locusta {}", env!("CARGO_PKG_VERSION"));
+    tracing::info!(
+        "Using seed {0} (replay this run's choices with --seed {0})",
+        plan.seed
+    );
+    limits::raise_open_file_limit(plan.users);
+
+    let http = HttpConfig::builder()
+        .insecure(plan.insecure)
+        .build()
+        .map_err(|error| anyhow::anyhow!("cannot set up the HTTP client: {error}"))?;
+    let mut resources = Resources::default();
+    resources.insert(http);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let view = runtime.block_on(drive(plan_parts(&plan), resources))?;
+
+    let failed = view.total().num_failures() > 0 || !view.exceptions().is_empty();
+    let code = if failed { plan.exit_code_on_error } else { 0 };
+    tracing::info!("Shutting down (exit code {code})");
+    Ok(code)
+}
+
+/// The parts of the plan the async side needs.
+struct Parts {
+    classes: Arc<[UserClass]>,
+    host: Option<String>,
+    threads: usize,
+    seed: u64,
+    target: Target,
+    stop_timeout: Duration,
+    only_summary: bool,
+}
+
+fn plan_parts(plan: &RunPlan) -> Parts {
+    Parts {
+        classes: Arc::from(plan.classes.clone()),
+        host: plan.host.clone(),
+        threads: plan.threads,
+        seed: plan.seed,
+        target: Target {
+            users: plan.users,
+            spawn_rate: plan.spawn_rate,
+            run_time: plan.run_time,
+        },
+        stop_timeout: plan.stop_timeout,
+        only_summary: plan.only_summary,
+    }
+}
+
+async fn drive(parts: Parts, resources: Resources) -> anyhow::Result<Arc<RunView>> {
+    let clock = Clock::start();
+    let engine = Engine::start(EngineConfig {
+        threads: parts.threads,
+        classes: Arc::clone(&parts.classes),
+        host_override: parts.host,
+        resources,
+        seed: parts.seed,
+        clock,
+    })?;
+    let config = RunnerConfig {
+        stop_timeout: parts.stop_timeout,
+        clock,
+        ..RunnerConfig::default()
+    };
+    let (runner, handle) = Runner::new(engine, parts.classes, config);
+
+    match parts.target.run_time {
+        Some(run_time) => tracing::info!("Run time limit set to {} seconds", run_time.as_secs()),
+        None => tracing::info!("No run time limit set, use CTRL+C to interrupt"),
+    }
+    handle.start(parts.target);
+
+    let signals = tokio::spawn(shutdown::quit_on_signal(handle.clone()));
+    let printer =
+        (!parts.only_summary).then(|| tokio::spawn(console::print_periodically(handle.clone())));
+    let view = runner.run().await;
+    signals.abort();
+    if let Some(printer) = printer {
+        printer.abort();
+    }
+    console::print_final(&view);
+    Ok(view)
+}
+
+fn exit_code(code: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
