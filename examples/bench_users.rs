@@ -19,10 +19,23 @@
 //!     --headless -H http://127.0.0.1:8080 -u 10000 -r 10000 -t 20s --threads 1 --only-summary
 //! ```
 //!
-//! Without a class name both classes run (weighted equally), which is rarely what a benchmark
-//! wants. `bench/run.sh` builds this example and compares it with wrk; see `bench/README.md`.
+//! A third class, `RawGetUser`, is a diagnostic for profiling, not a Locust-like user: it sends
+//! `GET /` over a bare tokio `TcpStream` with a minimal HTTP/1.1 reader and records into the
+//! same statistics, bypassing `HttpSession` and hyper. Comparing it with `GetUser` splits the
+//! per-request cost into "engine + statistics + runtime" and "HTTP client"
+//! (`BENCH_RAW=1 bash bench/run.sh throughput` runs it too).
+//!
+//! Always name the class: without one, all classes run (weighted equally), which is rarely what
+//! a benchmark wants. `bench/run.sh` builds this example and compares it with wrk; see
+//! `bench/README.md`.
+
+use std::io;
 
 use locusta::prelude::*;
+use locusta::stats::Outcome;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
 
 /// How long an idle user sleeps between (empty) task runs: longer than any benchmark run.
 const IDLE_SECONDS: f64 = 3600.0;
@@ -56,6 +69,87 @@ impl IdleUser {
     }
 }
 
+/// A user that speaks just enough HTTP/1.1 over its own socket (diagnostic, see the crate docs).
+pub struct RawGetUser {
+    /// `host:port` from `--host`.
+    authority: String,
+    request: Vec<u8>,
+    recorder: Recorder,
+    stream: Option<TcpStream>,
+    buf: Vec<u8>,
+}
+
+impl RawGetUser {
+    fn new(host: Option<&str>, recorder: &Recorder) -> Result<Self, TaskError> {
+        let host = host.ok_or_else(|| TaskError::msg("RawGetUser needs --host http://HOST:PORT"))?;
+        let authority = host
+            .strip_prefix("http://")
+            .ok_or_else(|| TaskError::msg("RawGetUser only speaks plain http://"))?
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let request = format!("GET / HTTP/1.1\r\nHost: {authority}\r\n\r\n").into_bytes();
+        Ok(Self { authority, request, recorder: recorder.clone(), stream: None, buf: Vec::with_capacity(4096) })
+    }
+
+    async fn index(&mut self) -> TaskResult {
+        let started = Instant::now();
+        let result = self.exchange().await;
+        let finished_at = Instant::now();
+        let error = result.as_ref().err().map(ToString::to_string);
+        if error.is_some() {
+            self.stream = None;
+        }
+        let outcome = Outcome {
+            response_time: Some(finished_at - started),
+            content_length: *result.as_ref().unwrap_or(&0) as u64,
+            error: error.as_deref(),
+            finished_at,
+        };
+        self.recorder.record("GET", "/", &outcome);
+        Ok(())
+    }
+
+    /// One request and response on the kept-alive socket; returns the body length.
+    async fn exchange(&mut self) -> io::Result<usize> {
+        if self.stream.is_none() {
+            let stream = TcpStream::connect(&self.authority).await?;
+            stream.set_nodelay(true)?;
+            self.stream = Some(stream);
+        }
+        let stream = self.stream.as_mut().expect("connected above");
+        stream.write_all(&self.request).await?;
+        self.buf.clear();
+        loop {
+            if let Some(total) = complete_response(&self.buf)? {
+                let body = total.1;
+                // Keep-alive with no pipelining: nothing may follow the response.
+                return Ok(body);
+            }
+            if stream.read_buf(&mut self.buf).await? == 0 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"));
+            }
+        }
+    }
+}
+
+/// `Some((response length, body length))` once `buf` holds a whole `Content-Length` response.
+fn complete_response(buf: &[u8]) -> io::Result<Option<(usize, usize)>> {
+    let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4) else {
+        return Ok(None);
+    };
+    let head = std::str::from_utf8(&buf[..head_end]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    let length = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
+        })
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "RawGetUser needs Content-Length"))?;
+    Ok((buf.len() >= head_end + length).then_some((head_end + length, length)))
+}
+
 /// The `GetUser` class: back-to-back `GET /`.
 pub fn get_user() -> UserClass {
     UserClass::builder("GetUser", |ctx| {
@@ -81,6 +175,14 @@ pub fn idle_user() -> UserClass {
     .build()
 }
 
+/// The `RawGetUser` diagnostic class: back-to-back `GET /` without `HttpSession`.
+pub fn raw_get_user() -> UserClass {
+    UserClass::builder("RawGetUser", |ctx| RawGetUser::new(ctx.host, ctx.recorder))
+        .wait_time(constant(0.0))
+        .task("index", 1, task!(RawGetUser::index))
+        .build()
+}
+
 fn main() -> std::process::ExitCode {
-    locusta::run_cli(vec![get_user(), idle_user()])
+    locusta::run_cli(vec![get_user(), idle_user(), raw_get_user()])
 }

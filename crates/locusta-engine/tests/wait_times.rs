@@ -65,8 +65,7 @@ async fn task_starts(
             engine.stop_all(Duration::ZERO).await;
         })
         .await;
-    let starts = starts.lock().unwrap().clone();
-    starts
+    starts.lock().unwrap().clone()
 }
 
 fn secs(values: &[f64]) -> Vec<Duration> {

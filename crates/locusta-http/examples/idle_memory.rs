@@ -4,12 +4,17 @@
 //!
 //! Opens SESSIONS sessions (default 10 000) to a local server in a child process, makes
 //! REQUESTS requests on each (default 100, so per-connection buffers reach steady state),
-//! then reports the growth of this process's RSS divided by SESSIONS.
+//! then reports the growth of this process's RSS divided by SESSIONS. As in a real run, where
+//! most users wait between tasks, only 50 sessions are active at a time; the others are idle
+//! with their keep-alive connection open.
 
 #[path = "common/mod.rs"]
 mod common;
 
 use std::rc::Rc;
+
+/// Sessions making requests at the same time.
+const ACTIVE: usize = 50;
 
 use locusta_http::{HttpConfig, HttpSession};
 use locusta_stats::{Clock, Recorder};
@@ -22,9 +27,16 @@ fn main() {
     let requests: usize = args.get(2).map_or(100, |a| a.parse().unwrap());
     let tls = args.get(3).map(String::as_str) == Some("tls");
     let server = common::start_server(tls);
-    let host = if tls { format!("https://localhost:{}", server.port) } else { format!("http://127.0.0.1:{}", server.port) };
+    let host = if tls {
+        format!("https://localhost:{}", server.port)
+    } else {
+        format!("http://127.0.0.1:{}", server.port)
+    };
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let local = tokio::task::LocalSet::new();
     local.block_on(&runtime, async move {
         let config = HttpConfig::builder().insecure(true).build().unwrap();
@@ -36,20 +48,23 @@ fn main() {
         let before = common::rss_bytes();
 
         let mut users = Vec::with_capacity(sessions);
-        for _ in 0..sessions {
-            let session = Rc::new(HttpSession::new(&config, Some(&host), recorder.clone()).unwrap());
-            let user = session.clone();
-            users.push(session);
-            tokio::task::spawn_local(async move {
-                for _ in 0..requests {
-                    let r = user.get("/").send().await.unwrap();
-                    assert!(r.ok(), "{:?}", r.error());
-                }
-            });
-        }
-        // Wait until every task finished (each holds one Rc while running).
-        while users.iter().any(|u| Rc::strong_count(u) > 1) {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        for wave in 0..sessions.div_ceil(ACTIVE) {
+            let mut tasks = Vec::new();
+            for _ in wave * ACTIVE..((wave + 1) * ACTIVE).min(sessions) {
+                let session = Rc::new(HttpSession::new(&config, Some(&host), recorder.clone()).unwrap());
+                let user = session.clone();
+                users.push(session);
+                tasks.push(tokio::task::spawn_local(async move {
+                    for _ in 0..requests {
+                        let r = user.get("/").send().await.unwrap();
+                        assert!(r.ok(), "{:?}", r.error());
+                    }
+                }));
+            }
+            for task in tasks {
+                task.await.unwrap();
+            }
+            let _ = recorder.take_delta();
         }
         let _ = recorder.take_delta();
         let after = common::rss_bytes();

@@ -9,9 +9,9 @@ use tokio_rustls::TlsConnector;
 
 use crate::Error;
 
-/// Default size of each connection's read buffer, in bytes. Reads are never larger than this,
-/// so a bigger buffer means fewer system calls for large bodies, at the cost of resident
-/// memory per idle connection (see [`HttpConfigBuilder::read_buffer_size`]).
+/// Default size of the read buffer of a request in flight, in bytes. Reads are never larger
+/// than this, so a bigger buffer means fewer system calls for large bodies, at the cost of
+/// memory per request in flight (see [`HttpConfigBuilder::read_buffer_size`]).
 pub const DEFAULT_READ_BUFFER_SIZE: usize = 4096;
 
 /// Process-wide HTTP client settings, shared by all sessions through an `Arc`.
@@ -103,9 +103,11 @@ impl HttpConfigBuilder {
         self
     }
 
-    /// Size of each connection's read buffer (default [`DEFAULT_READ_BUFFER_SIZE`], minimum
-    /// 512). Every idle keep-alive connection keeps this much allocated; large bodies are read
-    /// in pieces of this size, so raise it when bodies are large and users are few.
+    /// Size of the read buffer of each request in flight (default
+    /// [`DEFAULT_READ_BUFFER_SIZE`], minimum 512). Idle connections keep no buffer, but every
+    /// request waiting for its response holds one, and a small body shares it until the
+    /// response is dropped. Large bodies are read in pieces of this size, so raise it when
+    /// bodies are large and users are few.
     pub fn read_buffer_size(mut self, bytes: usize) -> Self {
         self.read_buffer_size = bytes.max(512);
         self

@@ -388,6 +388,64 @@ mod tests {
     }
 
     #[test]
+    fn connect_phase_failures() {
+        let dns = Failure::Resolve {
+            host: "nonexistent.invalid".into(),
+            source: Some(io::Error::other(
+                "failed to lookup address information: Name or service not known",
+            )),
+        };
+        assert_eq!(
+            dns.message(),
+            "NameResolutionError(\"Failed to resolve 'nonexistent.invalid' (Name or service not known)\")"
+        );
+        let timeout = Failure::ConnectTimeout {
+            pool: "HTTPSConnectionPool(host='10.255.255.1', port=443)".into(),
+            host: "10.255.255.1".into(),
+            timeout: Duration::from_secs(60),
+        };
+        assert_eq!(
+            timeout.message(),
+            "ConnectTimeout(\"HTTPSConnectionPool(host='10.255.255.1', port=443): Connection to 10.255.255.1 timed out. (connect timeout=60.0)\")"
+        );
+        let expired = io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(CertificateError::Expired),
+        );
+        assert_eq!(
+            Failure::Tls(expired).message(),
+            "SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired')"
+        );
+        let eof = io::Error::new(io::ErrorKind::UnexpectedEof, "tls handshake eof");
+        assert_eq!(
+            Failure::Tls(eof).message(),
+            "SSLEOFError(8, 'EOF occurred in violation of protocol')"
+        );
+    }
+
+    #[test]
+    fn truncated_bodies() {
+        let short = Failure::Body {
+            read: 5,
+            expected: Some(100),
+            source: None,
+        };
+        assert_eq!(
+            short.message(),
+            "IncompleteRead(5 bytes read, 95 more expected)"
+        );
+        let chunked = Failure::Body {
+            read: 5,
+            expected: None,
+            source: None,
+        };
+        assert_eq!(
+            chunked.message(),
+            "ChunkedEncodingError(ProtocolError('Response ended prematurely'))"
+        );
+    }
+
+    #[test]
     fn catch_response_errors_wrap_the_message() {
         assert_eq!(
             catch_response_error("Got 404"),

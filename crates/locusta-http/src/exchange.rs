@@ -9,7 +9,7 @@ use http::{HeaderValue, Request};
 use hyper::client::conn::TrySendError;
 
 use crate::HttpConfig;
-use crate::connection::{Body, Connection};
+use crate::connection::{Body, Connection, connect};
 use crate::error_text::{Failure, find_io};
 use crate::hop::Hop;
 use crate::pool::Pool;
@@ -38,34 +38,30 @@ pub(crate) async fn exchange(
     connecting: &Cell<bool>,
 ) -> Result<Exchanged, Failure> {
     let origin = &hop.target.origin;
-    let mut pooled = pool.checkout(origin);
     let mut retried = false;
     loop {
-        let mut conn = match pooled.take() {
-            Some(mut conn) => {
-                if !conn.ready().await {
-                    // Closed by the server while idle: try the next idle one, or a new one.
-                    pooled = pool.checkout(origin);
-                    continue;
-                }
-                conn
-            }
+        let pooled = if retried { None } else { pool.checkout(origin) };
+        let reused = pooled.is_some();
+        let stream = match pooled {
+            Some(stream) => stream,
             None => {
                 connecting.set(true);
-                let conn = Connection::open(origin.clone(), config).await?;
+                let stream = connect(origin, config).await?;
                 connecting.set(false);
-                Box::new(conn)
+                stream
             }
         };
+        let mut conn = Connection::handshake(stream, config).await?;
         match conn.send(hop.build(config, auth, cookie)).await {
             Ok(response) => {
                 let (head, body) = response.into_parts();
                 let body = conn.read_body(body).await?;
-                conn.reused = true;
-                pool.checkin(conn);
+                if let Some(stream) = conn.take_idle().await {
+                    pool.checkin(origin.clone(), stream);
+                }
                 return Ok(Exchanged { head, body });
             }
-            Err(error) if conn.reused && !retried && is_stale(&error) => {
+            Err(error) if reused && !retried && is_stale(&error) => {
                 tracing::debug!(error = %error.error(), "reused connection failed before a response; reconnecting");
                 retried = true;
             }

@@ -35,6 +35,8 @@
 //! Everything is single-threaded (`!Send`): sessions live on their shard's `LocalSet` and
 //! never take a lock.
 
+#![warn(missing_docs)]
+
 mod catch;
 mod config;
 mod connection;

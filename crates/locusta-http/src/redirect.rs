@@ -75,3 +75,39 @@ fn should_strip_auth(old: &Origin, new: &Origin) -> bool {
     }
     old.tls != new.tls || old.port != new.port
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::Base;
+
+    fn origin(url: &str) -> std::rc::Rc<Origin> {
+        Base::parse(url).unwrap().origin
+    }
+
+    #[test]
+    fn credentials_stay_on_their_host() {
+        let base = origin("http://h");
+        assert!(!should_strip_auth(&base, &origin("http://h/other")));
+        assert!(
+            !should_strip_auth(&base, &origin("https://h")),
+            "http→https upgrade keeps auth"
+        );
+        assert!(should_strip_auth(&base, &origin("http://evil")));
+        assert!(should_strip_auth(&base, &origin("http://h:8080")));
+        assert!(should_strip_auth(&origin("https://h"), &origin("http://h")));
+    }
+
+    #[test]
+    fn only_redirect_statuses_with_a_location_are_followed() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(location(StatusCode::FOUND, &headers), None);
+        headers.insert(LOCATION, "/next".parse().unwrap());
+        assert_eq!(
+            location(StatusCode::FOUND, &headers).as_deref(),
+            Some("/next")
+        );
+        assert_eq!(location(StatusCode::NOT_MODIFIED, &headers), None);
+        assert_eq!(location(StatusCode::OK, &headers), None);
+    }
+}

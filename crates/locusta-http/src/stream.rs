@@ -17,6 +17,20 @@ pub(crate) enum Stream {
     Tls(Box<TlsStream<TcpStream>>),
 }
 
+impl Stream {
+    /// Whether an idle connection is still usable: not closed by the server and without
+    /// unsolicited bytes (urllib3's `is_connection_dropped`). Never waits. Data that is
+    /// pending is read and the connection is then reported unusable, as it would corrupt the
+    /// next response. For TLS this goes through rustls, so post-handshake messages (session
+    /// tickets) are consumed rather than mistaken for data.
+    pub(crate) fn is_open(&mut self) -> bool {
+        let mut byte = [0u8; 1];
+        let mut buf = ReadBuf::new(&mut byte);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        Pin::new(self).poll_read(&mut cx, &mut buf).is_pending()
+    }
+}
+
 impl AsyncRead for Stream {
     fn poll_read(
         self: Pin<&mut Self>,

@@ -75,18 +75,12 @@ async fn https_with_insecure_accepts_a_self_signed_certificate() {
         assert_eq!((r.status(), r.error()), (200, None));
         assert_eq!(r.text(), "secure /hello alpn=http/1.1");
     }
-    assert_eq!(
-        r_url(&client, addr).await,
-        format!("https://localhost:{}/x", addr.port())
-    );
+    let r = client.get("/x").send().await.unwrap();
+    assert_eq!(r.url(), format!("https://localhost:{}/x", addr.port()));
     assert_eq!(
         recorded(&recorder).entries[0],
         entry("GET", "/hello", 3, 0, 81)
     );
-}
-
-async fn r_url(client: &locusta_http::HttpSession, _addr: SocketAddr) -> String {
-    client.get("/x").send().await.unwrap().url()
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -1,0 +1,249 @@
+//! `self.client:get(path, opts)`: the options table read into plain Rust values, then sent
+//! with the user's `HttpSession`.
+//!
+//! Options are read while the coroutine is suspended and copied out, so no Lua value is held
+//! across the request's `.await` (mlua caps how many Lua values Rust may hold at once).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use locusta_http::{HttpSession, Method};
+use mlua::{Table, Value};
+
+use crate::json;
+use crate::response::{Caught, LuaResponse};
+
+/// A request as the script asked for it (the URL lives in the driver's reusable buffer).
+#[derive(Debug, Default)]
+pub(crate) struct RequestSpec {
+    pub(crate) method: Option<Method>,
+    pub(crate) name: Option<String>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) params: Vec<(String, String)>,
+    pub(crate) body: Body,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) allow_redirects: Option<bool>,
+    pub(crate) catch_response: bool,
+    pub(crate) auth: Option<(String, String)>,
+}
+
+/// The request body.
+#[derive(Debug, Default)]
+pub(crate) enum Body {
+    #[default]
+    None,
+    Json(serde_json::Value),
+    Form(Vec<(String, String)>),
+    Raw(Bytes),
+}
+
+/// The request options a script may give, for the error message about unknown ones.
+const OPTIONS: &str =
+    "name, headers, params, json, data, timeout, allow_redirects, catch_response, auth";
+
+/// The method from the name the Lua wrapper yielded.
+pub(crate) fn method(name: &[u8]) -> Result<Method, String> {
+    Ok(match name {
+        b"GET" => Method::GET,
+        b"POST" => Method::POST,
+        b"PUT" => Method::PUT,
+        b"PATCH" => Method::PATCH,
+        b"DELETE" => Method::DELETE,
+        b"HEAD" => Method::HEAD,
+        b"OPTIONS" => Method::OPTIONS,
+        other => Method::from_bytes(other).map_err(|e| format!("invalid HTTP method: {e}"))?,
+    })
+}
+
+/// Reads the options table.
+pub(crate) fn read_options(opts: &Table, spec: &mut RequestSpec) -> Result<(), String> {
+    for pair in opts.pairs::<Value, Value>() {
+        let (key, value) = pair.map_err(|e| e.to_string())?;
+        let Value::String(key) = key else {
+            return Err(format!(
+                "request options are named (one of {OPTIONS}), got a {} key",
+                key.type_name()
+            ));
+        };
+        let key = key.to_string_lossy();
+        match key.as_str() {
+            "name" => spec.name = Some(text(&value, "name")?),
+            "headers" => spec.headers = pairs(&value, "headers")?,
+            "params" => spec.params = pairs(&value, "params")?,
+            "json" => spec.body = Body::Json(json::to_json(&value)?),
+            "data" => {
+                spec.body = match &value {
+                    Value::String(s) => Body::Raw(Bytes::copy_from_slice(&s.as_bytes())),
+                    Value::Table(_) => Body::Form(pairs(&value, "data")?),
+                    Value::Nil => Body::None,
+                    other => {
+                        return Err(format!(
+                            "data must be a string or a table, got {}",
+                            other.type_name()
+                        ));
+                    }
+                }
+            }
+            "timeout" => {
+                let seconds = number(&value, "timeout")?;
+                if !(seconds >= 0.0) {
+                    return Err(format!("timeout must be >= 0 seconds, got {seconds}"));
+                }
+                spec.timeout = Some(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
+            }
+            "allow_redirects" => spec.allow_redirects = Some(boolean(&value, "allow_redirects")?),
+            "catch_response" => spec.catch_response = boolean(&value, "catch_response")?,
+            "auth" => {
+                let Value::Table(auth) = &value else {
+                    return Err("auth must be { user, password }".into());
+                };
+                let user: Value = auth.raw_get(1).map_err(|e| e.to_string())?;
+                let password: Value = auth.raw_get(2).map_err(|e| e.to_string())?;
+                spec.auth = Some((text(&user, "auth[1]")?, text(&password, "auth[2]")?));
+            }
+            other => {
+                return Err(format!(
+                    "unknown request option '{other}' (supported: {OPTIONS})"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn text(value: &Value, what: &str) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s.to_string_lossy()),
+        Value::Integer(i) => Ok(i.to_string()),
+        Value::Number(n) => Ok(number_text(*n)),
+        Value::Boolean(b) => Ok(if *b { "True" } else { "False" }.to_string()),
+        other => Err(format!("{what} must be a string, got {}", other.type_name())),
+    }
+}
+
+/// Numbers as Python's `str()` would write them in a URL: integral values without `.0`.
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+fn number(value: &Value, what: &str) -> Result<f64, String> {
+    match value {
+        Value::Integer(i) => Ok(*i as f64),
+        Value::Number(n) => Ok(*n),
+        other => Err(format!("{what} must be a number, got {}", other.type_name())),
+    }
+}
+
+fn boolean(value: &Value, what: &str) -> Result<bool, String> {
+    match value {
+        Value::Boolean(b) => Ok(*b),
+        Value::Nil => Ok(false),
+        other => Err(format!("{what} must be true or false, got {}", other.type_name())),
+    }
+}
+
+/// `{ k = v }` (sorted by key, since Lua tables have no order), `{ {k, v}, ... }` (in
+/// order), and `{ k = { v1, v2 } }` (repeated key), as requests accepts for params and data.
+fn pairs(value: &Value, what: &str) -> Result<Vec<(String, String)>, String> {
+    let Value::Table(table) = value else {
+        return Err(format!(
+            "{what} must be a table, got {}",
+            value.type_name()
+        ));
+    };
+    let mut out = Vec::new();
+    let len = table.raw_len();
+    for i in 1..=len {
+        let item: Value = table.raw_get(i).map_err(|e| e.to_string())?;
+        let Value::Table(pair) = &item else {
+            return Err(format!(
+                "{what}[{i}] must be a {{ name, value }} pair, got {}",
+                item.type_name()
+            ));
+        };
+        let name: Value = pair.raw_get(1).map_err(|e| e.to_string())?;
+        let value: Value = pair.raw_get(2).map_err(|e| e.to_string())?;
+        out.push((text(&name, what)?, text(&value, what)?));
+    }
+    let mut keyed = Vec::new();
+    for pair in table.pairs::<Value, Value>() {
+        let (key, item) = pair.map_err(|e| e.to_string())?;
+        if let Value::Integer(i) = key
+            && i >= 1
+            && (i as usize) <= len
+        {
+            continue;
+        }
+        if let Value::Number(n) = key
+            && n >= 1.0
+            && n.fract() == 0.0
+            && (n as usize) <= len
+        {
+            continue;
+        }
+        let name = text(&key, what)?;
+        match &item {
+            Value::Table(list) => {
+                for entry in list.sequence_values::<Value>() {
+                    let entry = entry.map_err(|e| e.to_string())?;
+                    keyed.push((name.clone(), text(&entry, what)?));
+                }
+            }
+            other => keyed.push((name, text(other, what)?)),
+        }
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    out.extend(keyed);
+    Ok(out)
+}
+
+/// Sends the request. `Err` is for requests that cannot be made at all (bad URL, header, no
+/// host): python-requests raises those to the task, and so does the Lua wrapper.
+pub(crate) async fn send(
+    session: &HttpSession,
+    url: &str,
+    spec: RequestSpec,
+) -> Result<(LuaResponse, Option<std::rc::Rc<std::cell::RefCell<Caught>>>), String> {
+    let method = spec.method.unwrap_or(Method::GET);
+    let mut builder = session.request(method, url);
+    if let Some(name) = spec.name {
+        builder = builder.name(name);
+    }
+    for (name, value) in &spec.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    if !spec.params.is_empty() {
+        builder = builder.query(&spec.params);
+    }
+    builder = match spec.body {
+        Body::None => builder,
+        Body::Json(value) => builder.json(&value),
+        Body::Form(fields) => builder.form(&fields),
+        Body::Raw(bytes) => builder.body(bytes),
+    };
+    if let Some(timeout) = spec.timeout {
+        builder = builder.timeout(timeout);
+    }
+    if let Some(allow) = spec.allow_redirects {
+        builder = builder.allow_redirects(allow);
+    }
+    if let Some((user, password)) = &spec.auth {
+        builder = builder.basic_auth(user, password);
+    }
+    if spec.catch_response {
+        let caught = builder
+            .catch_response()
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let caught = std::rc::Rc::new(std::cell::RefCell::new(Caught::Pending(caught)));
+        Ok((LuaResponse::Caught(caught.clone()), Some(caught)))
+    } else {
+        let response = builder.send().await.map_err(|e| e.to_string())?;
+        Ok((LuaResponse::Plain(response), None))
+    }
+}

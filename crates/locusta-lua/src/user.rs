@@ -1,0 +1,424 @@
+//! One Lua user: a coroutine for its whole life, driven by the engine through
+//! [`UserBehaviour`].
+//!
+//! Each call (`on_start`, a task, `on_stop`) resumes the coroutine with the function to run.
+//! While it runs, the coroutine yields small operations (a request, a sleep, a custom timing)
+//! to [`LuaUser::drive`], which performs them, awaiting Rust futures, and resumes it with the
+//! result; the call ends when the coroutine yields its outcome. Between two resumes Rust holds
+//! no Lua value: the coroutine and the instance are registry keys, since mlua allows only
+//! about 8,000 live handles per VM and a shard may hold many more users.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use futures_util::future::LocalBoxFuture;
+use locusta_engine::{TaskError, TaskResult, UserBehaviour, UserContext};
+use locusta_http::HttpSession;
+use locusta_stats::{Outcome, Recorder};
+use mlua::{Function, RegistryKey, Thread, Value};
+
+use crate::request::{self, RequestSpec};
+use crate::response::{self, Caught, LuaResponse};
+use crate::shard::ShardVm;
+use crate::vm::ClassRuntime;
+
+// Operation codes yielded by the prelude (keep in sync with prelude.luau).
+const OP_DONE: i64 = 0;
+const OP_FAILED: i64 = 1;
+const OP_STOP: i64 = 2;
+const OP_NOW: i64 = 3;
+const OP_REQUEST: i64 = 4;
+const OP_SLEEP: i64 = 5;
+const OP_RECORD: i64 = 6;
+const OP_COOKIE: i64 = 7;
+
+/// A task error raised in Lua: the message and the Lua traceback (file:line of each frame).
+#[derive(Debug)]
+pub struct LuaError {
+    /// The error message, usually `file:line: text`.
+    pub message: String,
+    /// The Lua traceback, innermost frame first.
+    pub traceback: String,
+}
+
+impl std::fmt::Display for LuaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LuaError {}
+
+/// Which function a call runs.
+#[derive(Clone, Copy)]
+enum Call {
+    OnStart,
+    Task(usize),
+    OnStop,
+}
+
+/// What to resume the coroutine with.
+enum Input {
+    Call(Call),
+    Response(LuaResponse),
+    RequestError(String),
+    Nothing,
+    Text(Option<String>),
+}
+
+/// What the coroutine yielded, copied out of Lua.
+enum Step {
+    Done,
+    Failed(LuaError),
+    Stop,
+    Now,
+    Request(RequestSpec),
+    Sleep(Duration),
+    Record {
+        request_type: String,
+        name: String,
+        response_time: Option<Duration>,
+        length: u64,
+        error: Option<String>,
+    },
+    Cookie(String),
+    /// The runaway guard stopped the coroutine by force.
+    Forced,
+    /// The coroutine died (an error outside the task's error handler).
+    Died(String),
+    /// The operation was malformed; the message goes back to Lua as an error.
+    Invalid(String),
+}
+
+/// A live Lua user.
+pub(crate) struct LuaUser {
+    shard: Rc<ShardVm>,
+    class: Rc<ClassRuntime>,
+    coroutine: RegistryKey,
+    instance: RegistryKey,
+    /// Set while a call runs; still set at the next call if the engine dropped the previous
+    /// one mid-way (the user was killed), so the coroutine is replaced first.
+    busy: bool,
+    session: Option<HttpSession>,
+    recorder: Recorder,
+    /// A `catch_response` response without a verdict yet.
+    pending: Option<Rc<RefCell<Caught>>>,
+    /// The URL of the current request (reused, so a request allocates no URL string).
+    url: String,
+}
+
+impl LuaUser {
+    /// Creates a user of class `class` on this thread's VM.
+    pub(crate) fn new(
+        shard: Rc<ShardVm>,
+        class: usize,
+        ctx: &UserContext<'_>,
+    ) -> Result<Self, TaskError> {
+        let class = Rc::clone(&shard.classes[class]);
+        let session = if class.http {
+            let config = shard.http_config(ctx.resources)?;
+            Some(HttpSession::new(&config, ctx.host, ctx.recorder.clone())?)
+        } else {
+            None
+        };
+        let lua = &shard.vm.lua;
+        let (coroutine, instance): (Thread, Value) = shard
+            .vm
+            .spawn
+            .call((&class.class, ctx.host, Value::Nil))
+            .map_err(lua_task_error)?;
+        let coroutine = lua.create_registry_value(coroutine).map_err(lua_task_error)?;
+        let instance = lua.create_registry_value(instance).map_err(lua_task_error)?;
+        Ok(Self {
+            shard,
+            class,
+            coroutine,
+            instance,
+            busy: false,
+            session,
+            recorder: ctx.recorder.clone(),
+            pending: None,
+            url: String::new(),
+        })
+    }
+
+    /// Runs one call to its end, performing the operations it yields.
+    async fn drive(&mut self, call: Call) -> TaskResult {
+        if self.busy {
+            self.replace_coroutine()?;
+        }
+        self.busy = true;
+        let mut input = Input::Call(call);
+        loop {
+            let step = self.step(input, call);
+            input = match step {
+                Step::Done => return self.end(Ok(())),
+                Step::Failed(error) => return self.end(Err(TaskError::Failed(Box::new(error)))),
+                Step::Stop => return self.end(Err(TaskError::StopUser)),
+                Step::Now => return self.end(Err(TaskError::RescheduleImmediately)),
+                Step::Request(spec) => {
+                    self.settle();
+                    self.request(spec).await
+                }
+                Step::Sleep(pause) => {
+                    self.settle();
+                    if pause.is_zero() {
+                        tokio::task::yield_now().await;
+                    } else {
+                        tokio::time::sleep(pause).await;
+                    }
+                    Input::Nothing
+                }
+                Step::Record {
+                    request_type,
+                    name,
+                    response_time,
+                    length,
+                    error,
+                } => {
+                    self.recorder.record(
+                        &request_type,
+                        &name,
+                        &Outcome {
+                            response_time,
+                            content_length: length,
+                            error: error.as_deref(),
+                            finished_at: tokio::time::Instant::now(),
+                        },
+                    );
+                    Input::Nothing
+                }
+                Step::Cookie(name) => {
+                    Input::Text(self.session.as_ref().and_then(|s| s.cookie(&name)))
+                }
+                Step::Invalid(message) => Input::RequestError(message),
+                Step::Forced => {
+                    self.settle();
+                    self.replace_coroutine()?;
+                    let message = self.shard.vm.guard.message();
+                    return Err(TaskError::Failed(Box::new(LuaError {
+                        traceback: format!("{message}\n(stopped by force after {:?} more)", crate::guard::GRACE),
+                        message,
+                    })));
+                }
+                Step::Died(message) => {
+                    self.settle();
+                    self.replace_coroutine()?;
+                    return Err(TaskError::Failed(Box::new(LuaError {
+                        traceback: message.clone(),
+                        message,
+                    })));
+                }
+            };
+        }
+    }
+
+    fn end(&mut self, result: TaskResult) -> TaskResult {
+        self.settle();
+        self.busy = false;
+        result
+    }
+
+    /// Records a pending `catch_response` response with its normal verdict.
+    fn settle(&mut self) {
+        if let Some(caught) = self.pending.take() {
+            caught.borrow_mut().settle();
+        }
+    }
+
+    async fn request(&mut self, spec: RequestSpec) -> Input {
+        let Some(session) = self.session.as_ref() else {
+            return Input::RequestError(format!(
+                "{} has no HTTP client: derive it from HttpUser",
+                self.class.name
+            ));
+        };
+        match request::send(session, &self.url, spec).await {
+            Ok((response, pending)) => {
+                self.pending = pending;
+                Input::Response(response)
+            }
+            Err(message) => Input::RequestError(message),
+        }
+    }
+
+    /// Resumes the coroutine once (synchronously) and copies out what it yielded.
+    fn step(&mut self, input: Input, call: Call) -> Step {
+        let vm = &self.shard.vm;
+        let lua = &vm.lua;
+        let coroutine: Thread = match lua.registry_value(&self.coroutine) {
+            Ok(coroutine) => coroutine,
+            Err(error) => return Step::Died(error.to_string()),
+        };
+        let label = match call {
+            Call::OnStart => &self.class.on_start_label,
+            Call::Task(index) => &self.class.task_labels[index],
+            Call::OnStop => &self.class.on_stop_label,
+        };
+        vm.guard.arm(label, vm.limits.resume);
+        let resumed = match input {
+            Input::Call(call) => {
+                let function: &Function = match call {
+                    Call::OnStart => self.class.on_start.as_ref().expect("called only if defined"),
+                    Call::Task(index) => &self.class.tasks[index],
+                    Call::OnStop => self.class.on_stop.as_ref().expect("called only if defined"),
+                };
+                coroutine.resume::<Yielded>(function)
+            }
+            Input::Response(response) => match response::into_lua(lua, response) {
+                Ok(userdata) => coroutine.resume::<Yielded>(userdata),
+                Err(error) => coroutine.resume::<Yielded>((Value::Nil, error.to_string())),
+            },
+            Input::RequestError(message) => coroutine.resume::<Yielded>((Value::Nil, message)),
+            Input::Nothing => coroutine.resume::<Yielded>(()),
+            Input::Text(text) => coroutine.resume::<Yielded>(text),
+        };
+        vm.guard.disarm();
+        match resumed {
+            Ok(yielded) => self.decode(yielded),
+            Err(error) => Step::Died(error.to_string()),
+        }
+    }
+
+    fn decode(&mut self, (op, a, b, c, d, e): Yielded) -> Step {
+        let op = match op {
+            Value::Integer(op) => op,
+            Value::Number(op) => op as i64,
+            _ => return Step::Forced,
+        };
+        match op {
+            OP_DONE => Step::Done,
+            OP_STOP => Step::Stop,
+            OP_NOW => Step::Now,
+            OP_FAILED => Step::Failed(LuaError {
+                message: lossy(&a),
+                traceback: clean_traceback(&lossy(&b)),
+            }),
+            OP_REQUEST => {
+                let mut spec = RequestSpec::default();
+                let method = match &a {
+                    Value::String(name) => request::method(&name.as_bytes()),
+                    _ => Err("invalid method".to_string()),
+                };
+                match method {
+                    Ok(method) => spec.method = Some(method),
+                    Err(message) => return Step::Invalid(message),
+                }
+                self.url.clear();
+                if let Value::String(url) = &b {
+                    match url.to_str() {
+                        Ok(url) => self.url.push_str(&url),
+                        Err(_) => self.url.push_str(&url.to_string_lossy()),
+                    }
+                }
+                if let Value::Table(opts) = &c
+                    && let Err(message) = request::read_options(opts, &mut spec)
+                {
+                    return Step::Invalid(message);
+                }
+                Step::Request(spec)
+            }
+            OP_SLEEP => {
+                let seconds = number(&a).unwrap_or(0.0).max(0.0);
+                Step::Sleep(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))
+            }
+            OP_RECORD => Step::Record {
+                request_type: lossy(&a),
+                name: lossy(&b),
+                response_time: number(&c)
+                    .map(|ms| Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).unwrap_or(Duration::MAX)),
+                length: number(&d).map_or(0, |n| n.max(0.0) as u64),
+                error: match &e {
+                    Value::Nil => None,
+                    other => Some(lossy(other)),
+                },
+            },
+            OP_COOKIE => Step::Cookie(lossy(&a)),
+            other => Step::Died(format!("unknown operation {other} yielded to locusta")),
+        }
+    }
+
+    /// Abandons the coroutine (killed mid-call, died, or stopped by force) and parks a new
+    /// one on the same instance, so `self` keeps its state.
+    fn replace_coroutine(&mut self) -> Result<(), TaskError> {
+        self.pending = None;
+        let lua = &self.shard.vm.lua;
+        let instance: Value = lua.registry_value(&self.instance).map_err(lua_task_error)?;
+        let (coroutine, _): (Thread, Value) = self
+            .shard
+            .vm
+            .spawn
+            .call((&self.class.class, Value::Nil, instance))
+            .map_err(lua_task_error)?;
+        lua.replace_registry_value(&mut self.coroutine, coroutine)
+            .map_err(lua_task_error)?;
+        self.busy = false;
+        Ok(())
+    }
+}
+
+type Yielded = (Value, Value, Value, Value, Value, Value);
+
+fn lossy(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.to_string_lossy(),
+        Value::Nil => String::new(),
+        other => other.to_string().unwrap_or_default(),
+    }
+}
+
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Number(n) => Some(*n),
+        _ => None,
+    }
+}
+
+/// Drops the frames of Locusta's own Lua code from a traceback, so the exceptions table
+/// shows (and groups by) the locustfile's frames only.
+fn clean_traceback(traceback: &str) -> String {
+    let mut out = String::with_capacity(traceback.len());
+    for line in traceback.lines() {
+        if line.trim_start().starts_with("locusta:") || line.trim().is_empty() {
+            continue;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn lua_task_error(error: mlua::Error) -> TaskError {
+    TaskError::msg(error.to_string())
+}
+
+impl UserBehaviour for LuaUser {
+    fn on_start(&mut self) -> LocalBoxFuture<'_, TaskResult> {
+        if self.class.on_start.is_none() {
+            return Box::pin(std::future::ready(Ok(())));
+        }
+        Box::pin(self.drive(Call::OnStart))
+    }
+
+    fn run_task(&mut self, index: usize) -> LocalBoxFuture<'_, TaskResult> {
+        Box::pin(self.drive(Call::Task(index)))
+    }
+
+    fn on_stop(&mut self) -> LocalBoxFuture<'_, TaskResult> {
+        if self.class.on_stop.is_none() {
+            return Box::pin(std::future::ready(Ok(())));
+        }
+        Box::pin(self.drive(Call::OnStop))
+    }
+
+    fn traceback(&self, error: &TaskError) -> String {
+        if let TaskError::Failed(error) = error
+            && let Some(lua) = error.downcast_ref::<LuaError>()
+        {
+            return lua.traceback.clone();
+        }
+        error.to_string()
+    }
+}

@@ -1,0 +1,76 @@
+//! The response object: fields, methods, and `catch_response` verdicts.
+
+use crate::support::{rows, run_script};
+
+#[tokio::test(start_paused = true)]
+async fn response_fields() {
+    run_script(
+        r#"
+Checker = HttpUser {}
+task()
+function Checker:check()
+    local r = self.client:get("/item?id=7")
+    assert(r.status_code == 200 and r.ok == true)
+    assert(r.text == '{"id":7,"name":"item 7"}', r.text)
+    assert(r.content == r.text)
+    assert(r:json().name == "item 7")
+    assert(r.headers["content-type"] == "application/json", r.headers["content-type"])
+    assert(type(r.elapsed) == "number" and r.elapsed >= 0)
+    assert(r.url == self.host .. "/item?id=7", r.url)
+    assert(r.error == nil)
+    assert(tostring(r) == "<Response [200]>", tostring(r))
+    r:raise_for_status()
+    r = self.client:get("/status/503")
+    assert(r.status_code == 503 and r.ok == false)
+    assert(string.find(r.error, "503 Server Error", 1, true), r.error)
+    local ok, err = pcall(function() r:raise_for_status() end)
+    assert(not ok and string.find(tostring(err), "503", 1, true), tostring(err))
+    ok, err = pcall(function() return r:json() end)
+    assert(not ok and string.find(tostring(err), "JSONDecodeError", 1, true), tostring(err))
+    ok, err = pcall(function() r:success() end)
+    assert(not ok and string.find(tostring(err), "catch_response", 1, true), tostring(err))
+    error(StopUser)
+end
+"#,
+    )
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn catch_response_verdicts() {
+    let (view, _target) = run_script(
+        r#"
+Checker = HttpUser {}
+task()
+function Checker:check()
+    -- a 404 that is expected: success
+    local r = self.client:get("/status/404", { catch_response = true })
+    if r.status_code == 404 then
+        r:success()
+    end
+    -- a 200 whose body is wrong: failure
+    r = self.client:get("/hello", { catch_response = true, name = "wrong body" })
+    if r.text ~= "goodbye" then
+        r:failure("Got wrong response")
+    end
+    assert(r.ok == false and r.error == "CatchResponseError('Got wrong response')", r.error)
+    -- no verdict: the normal one, recorded at the next request
+    r = self.client:get("/status/500", { catch_response = true })
+    self.client:get("/world")
+    local ok, err = pcall(function() r:success() end)
+    assert(not ok and string.find(tostring(err), "already recorded", 1, true), tostring(err))
+    -- no verdict at the end of the task: recorded then
+    self.client:get("/status/502", { catch_response = true })
+    error(StopUser)
+end
+"#,
+    )
+    .await;
+    let rows = rows(&view);
+    assert!(rows.contains(&("GET".into(), "/status/404".into(), 1, 0)), "{rows:?}");
+    assert!(rows.contains(&("GET".into(), "wrong body".into(), 1, 1)), "{rows:?}");
+    assert!(rows.contains(&("GET".into(), "/status/500".into(), 1, 1)), "{rows:?}");
+    assert!(rows.contains(&("GET".into(), "/status/502".into(), 1, 1)), "{rows:?}");
+    let errors: Vec<String> = view.errors().iter().map(|e| e.error().to_string()).collect();
+    assert!(errors.contains(&"CatchResponseError('Got wrong response')".to_string()), "{errors:?}");
+}
