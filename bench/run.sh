@@ -157,7 +157,7 @@ ensure_nginx() {
 # ---------------------------------------------------------------------------------------------
 # Helpers.
 
-# utime+stime of a process and its (direct) children, in clock ticks.
+# Summed utime+stime of the given processes, in clock ticks.
 proc_ticks() {
     local total=0 pid stat rest
     for pid in "$@"; do
@@ -173,7 +173,7 @@ core_busy_ticks() {
     awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
 # Floating point arithmetic: calc '<awk expression>'.
-calc() { awk "BEGIN { printf \"%s\", $1 }"; }
+calc() { awk "BEGIN { printf \"%s\", ($1) }"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 port_is_listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -354,13 +354,18 @@ run_locusta() {
     record_throughput "$tool" "$round" "$reqs" "$rps" "fails $fails"
 }
 
-declare -A RPS=() PER_CPU=() CPU=()
+declare -A RPS=() PER_CPU=() CPU=() USER_US=() SYS_US=()
+MAX_OTHER_CPU_S=0
 record_throughput() {
     local tool=$1 round=$2 reqs=$3 rps=$4 note=$5 per_cpu
+    ((reqs > 0)) || die "$tool made no requests"
     per_cpu=$(calc "$reqs / ($RUN_CPU > 0 ? $RUN_CPU : 0.01)")
     RPS[$tool]+="$rps "
     PER_CPU[$tool]+="$per_cpu "
     CPU[$tool]+="$RUN_CPU "
+    USER_US[$tool]+="$(calc "1e6 * $RUN_USER / $reqs") "
+    SYS_US[$tool]+="$(calc "1e6 * $RUN_SYS / $reqs") "
+    MAX_OTHER_CPU_S=$(calc "$OTHER_CPU_S > $MAX_OTHER_CPU_S ? $OTHER_CPU_S : $MAX_OTHER_CPU_S")
     local line
     line=$(printf '%-8s %5s %10s %11.0f %7.2f %7.2f %7.2f %12.0f %8.0f%% %9.2f  %s' \
         "$tool" "$round" "$reqs" "$rps" "$RUN_USER" "$RUN_SYS" "$RUN_CPU" "$per_cpu" \
@@ -395,6 +400,10 @@ throughput() {
         printf '%-28s %14.0f %14.0f %9.2fx\n' "requests/s" "$w_rps" "$l_rps" "$(calc "$l_rps / $w_rps")"
         printf '%-28s %14.2f %14.2f %9.2fx\n' "generator CPU s (user+sys)" "$w_cpu" "$l_cpu" "$(calc "$l_cpu / $w_cpu")"
         printf '%-28s %14.0f %14.0f %9.2fx\n' "requests per CPU-second" "$w_per" "$l_per" "$(calc "$l_per / $w_per")"
+        # shellcheck disable=SC2086
+        printf '%-28s %14.2f %14.2f\n' "  user CPU us per request" "$(median ${USER_US[wrk]})" "$(median ${USER_US[locusta]})"
+        # shellcheck disable=SC2086
+        printf '%-28s %14.2f %14.2f\n' "  sys CPU us per request" "$(median ${SYS_US[wrk]})" "$(median ${SYS_US[locusta]})"
         if [[ -n ${BENCH_RAW:-} ]]; then
             local r_per
             # shellcheck disable=SC2086
@@ -436,6 +445,7 @@ idle_run() {
         sleep 0.2
     done
     sleep "$SETTLE"
+    [[ -r /proc/$pid/status ]] || die "bench_users IdleUser -u $users ended before it was measured (raise BENCH_MEMORY_RUN_TIME)"
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
     hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
     sockets=$(find "/proc/$pid/fd" -lname 'socket:*' 2>/dev/null | wc -l)
@@ -474,7 +484,8 @@ main() {
     raise_nofile
     if [[ -z ${BENCH_NO_BUILD:-} ]]; then
         log "cargo build --release -p locusta --example bench_users -p locusta-target"
-        run_waited cargo build --release -p locusta --example bench_users -p locusta-target >&2
+        run_waited cargo build --release -p locusta --example bench_users -p locusta-target >&2 ||
+            die "cargo build failed (BENCH_NO_BUILD=1 runs the binaries already built)"
     fi
     [[ -x $BENCH_USERS ]] || die "$BENCH_USERS is missing"
     start_target
@@ -502,6 +513,10 @@ main() {
             echo "$THROUGHPUT_SUMMARY"
             echo "(target = target CPU use during the run, 100% = one core saturated;"
             echo " other s = CPU seconds used on both cores by other processes during the run)"
+            if [[ $(calc "$MAX_OTHER_CPU_S > 0.1 * $DURATION") == 1 ]]; then
+                echo "WARNING: other processes used up to ${MAX_OTHER_CPU_S} CPU-s per run on the benchmark's cores:"
+                echo "         absolute req/s are unreliable; compare requests per CPU-second."
+            fi
         fi
         if [[ $MODE == memory || $MODE == all ]]; then
             echo

@@ -1,6 +1,6 @@
 //! The user classes that `bench/run.sh` measures Locusta with.
 //!
-//! Two classes, selected by their positional name as in Locust (`locust ... GetUser`):
+//! The two measured classes, selected by their positional name as in Locust (`locust ... GetUser`):
 //!
 //! - `GetUser`: `GET /` back-to-back (`wait_time = constant(0)`), nothing else. With one thread
 //!   and N users it is Locusta's equivalent of `wrk -t1 -cN`: it measures the per-request cost
@@ -81,7 +81,8 @@ pub struct RawGetUser {
 
 impl RawGetUser {
     fn new(host: Option<&str>, recorder: &Recorder) -> Result<Self, TaskError> {
-        let host = host.ok_or_else(|| TaskError::msg("RawGetUser needs --host http://HOST:PORT"))?;
+        let host =
+            host.ok_or_else(|| TaskError::msg("RawGetUser needs --host http://HOST:PORT"))?;
         let authority = host
             .strip_prefix("http://")
             .ok_or_else(|| TaskError::msg("RawGetUser only speaks plain http://"))?
@@ -90,7 +91,13 @@ impl RawGetUser {
             .unwrap_or_default()
             .to_string();
         let request = format!("GET / HTTP/1.1\r\nHost: {authority}\r\n\r\n").into_bytes();
-        Ok(Self { authority, request, recorder: recorder.clone(), stream: None, buf: Vec::with_capacity(4096) })
+        Ok(Self {
+            authority,
+            request,
+            recorder: recorder.clone(),
+            stream: None,
+            buf: Vec::with_capacity(4096),
+        })
     }
 
     async fn index(&mut self) -> TaskResult {
@@ -121,33 +128,43 @@ impl RawGetUser {
         let stream = self.stream.as_mut().expect("connected above");
         stream.write_all(&self.request).await?;
         self.buf.clear();
+        // One request at a time on the connection, so the response is all that can arrive.
         loop {
-            if let Some(total) = complete_response(&self.buf)? {
-                let body = total.1;
-                // Keep-alive with no pipelining: nothing may follow the response.
-                return Ok(body);
+            if let Some(body_len) = complete_response(&self.buf)? {
+                return Ok(body_len);
             }
             if stream.read_buf(&mut self.buf).await? == 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "connection closed",
+                ));
             }
         }
     }
 }
 
-/// `Some((response length, body length))` once `buf` holds a whole `Content-Length` response.
-fn complete_response(buf: &[u8]) -> io::Result<Option<(usize, usize)>> {
+/// The body length once `buf` holds a whole response framed by `Content-Length` (the only
+/// framing this diagnostic understands; the status is not checked).
+fn complete_response(buf: &[u8]) -> io::Result<Option<usize>> {
     let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4) else {
         return Ok(None);
     };
-    let head = std::str::from_utf8(&buf[..head_end]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    let head = std::str::from_utf8(&buf[..head_end])
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     let length = head
         .lines()
         .find_map(|line| {
             let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
         })
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "RawGetUser needs Content-Length"))?;
-    Ok((buf.len() >= head_end + length).then_some((head_end + length, length)))
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "RawGetUser needs Content-Length",
+            )
+        })?;
+    Ok((buf.len() >= head_end + length).then_some(length))
 }
 
 /// The `GetUser` class: back-to-back `GET /`.

@@ -69,8 +69,9 @@ pub(crate) async fn run_user(mut user: BoxedUser, mut run: UserRun) {
         }
         let pause = waiter.next_wait(Instant::now(), &mut run.rng);
         if pause.is_zero() {
-            // Back-to-back tasks still let the shard's other users and stop signals run.
-            tokio::task::yield_now().await;
+            // Back-to-back tasks still let the shard's other users and stop signals run: this
+            // yields only once tokio's cooperative budget is spent, not after every task.
+            tokio::task::consume_budget().await;
         } else {
             tokio::select! {
                 biased;

@@ -146,3 +146,43 @@ async fn default_wait_is_zero_and_tasks_run_back_to_back() {
         (0..10).map(|i| i * 100).collect::<Vec<_>>()
     );
 }
+
+/// A user whose task never awaits anything.
+struct Busy {
+    runs: Arc<Mutex<u64>>,
+}
+
+impl Busy {
+    async fn spin(&mut self) -> TaskResult {
+        *self.runs.lock().unwrap() += 1;
+        Ok(())
+    }
+}
+
+// Real time: under paused time a runtime that always has work never advances its clock.
+#[tokio::test]
+async fn a_user_that_never_awaits_does_not_starve_its_shard() {
+    let runs = Arc::new(Mutex::new(0));
+    let counter = Arc::clone(&runs);
+    let class = UserClass::builder("Busy", move |_ctx| Ok(Busy { runs: Arc::clone(&counter) }))
+        .task("spin", 1, |user| Box::pin(user.spin()))
+        .build();
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async move {
+            let engine = Engine::start_local(EngineConfig {
+                threads: 1,
+                classes: Arc::from(vec![class]),
+                host_override: None,
+                resources: Resources::default(),
+                seed: 1,
+                clock: Clock::start(),
+            });
+            engine.spawn_user(0, 0);
+            // Only returns if the busy user yields now and then.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            engine.stop_all(Duration::ZERO).await;
+        })
+        .await;
+    assert!(*runs.lock().unwrap() > 100);
+}

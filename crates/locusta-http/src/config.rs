@@ -4,14 +4,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
-use hyper::client::conn::http1;
 use tokio_rustls::TlsConnector;
 
 use crate::Error;
 
-/// Default size of the read buffer of a request in flight, in bytes. Reads are never larger
-/// than this, so a bigger buffer means fewer system calls for large bodies, at the cost of
-/// memory per request in flight (see [`HttpConfigBuilder::read_buffer_size`]).
+/// Default for [`HttpConfigBuilder::read_buffer_size`]: the most read buffer a keep-alive
+/// connection keeps between requests, in bytes.
 pub const DEFAULT_READ_BUFFER_SIZE: usize = 4096;
 
 /// Process-wide HTTP client settings, shared by all sessions through an `Arc`.
@@ -20,7 +18,11 @@ pub const DEFAULT_READ_BUFFER_SIZE: usize = 4096;
 /// why it happens once here and not per user. Create it with [`HttpConfig::builder`].
 pub struct HttpConfig {
     pub(crate) tls: TlsConnector,
-    pub(crate) h1: http1::Builder,
+    /// `User-Agent: …\r\nAccept: */*\r\n`, serialized once: the default headers of
+    /// nearly every request.
+    pub(crate) default_lines: Box<[u8]>,
+    /// Largest read buffer an idle connection keeps (see the builder).
+    pub(crate) read_buffer_size: usize,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) user_agent: HeaderValue,
@@ -40,7 +42,7 @@ impl std::fmt::Debug for HttpConfig {
 
 impl HttpConfig {
     /// Starts a configuration with the defaults: certificates verified against the webpki
-    /// roots, 60 s connect timeout, no request timeout, a 4 KiB read buffer.
+    /// roots, 60 s connect timeout, no request timeout, idle read buffers of at most 4 KiB.
     pub fn builder() -> HttpConfigBuilder {
         HttpConfigBuilder {
             insecure: false,
@@ -103,11 +105,15 @@ impl HttpConfigBuilder {
         self
     }
 
-    /// Size of the read buffer of each request in flight (default
-    /// [`DEFAULT_READ_BUFFER_SIZE`], minimum 512). Idle connections keep no buffer, but every
-    /// request waiting for its response holds one, and a small body shares it until the
-    /// response is dropped. Large bodies are read in pieces of this size, so raise it when
-    /// bodies are large and users are few.
+    /// The most read buffer a keep-alive connection keeps between requests (default
+    /// [`DEFAULT_READ_BUFFER_SIZE`], minimum 512).
+    ///
+    /// A connection's buffer starts at 1 KiB and grows as a response needs: at once to the
+    /// size of a body with a known `Content-Length`, by doubling otherwise. A body is handed
+    /// out as a slice of the buffer without a copy. A buffer that grew beyond this size is
+    /// released when its response is complete, so an idle connection holds at most this much;
+    /// one within it is kept and reused, which saves an allocation per request. Raise it
+    /// when responses are a few KiB and users are few; lower it for many idle users.
     pub fn read_buffer_size(mut self, bytes: usize) -> Self {
         self.read_buffer_size = bytes.max(512);
         self
@@ -123,11 +129,13 @@ impl HttpConfigBuilder {
     pub fn build(self) -> Result<Arc<HttpConfig>, Error> {
         let user_agent = HeaderValue::try_from(self.user_agent.as_str())
             .map_err(|e| Error::InvalidHeader(format!("user-agent: {e}")))?;
-        let mut h1 = http1::Builder::new();
-        h1.read_buf_exact_size(Some(self.read_buffer_size));
+        let mut default_lines = Vec::new();
+        crate::wire::head::header(&mut default_lines, b"User-Agent", user_agent.as_bytes());
+        crate::wire::head::header(&mut default_lines, b"Accept", b"*/*");
         Ok(Arc::new(HttpConfig {
             tls: crate::tls::connector(self.insecure)?,
-            h1,
+            default_lines: default_lines.into(),
+            read_buffer_size: self.read_buffer_size,
             connect_timeout: self.connect_timeout,
             request_timeout: self.request_timeout,
             user_agent,

@@ -1,31 +1,22 @@
-//! One HTTP/1.1 exchange on hyper's connection API, driven on the calling task.
+//! A keep-alive connection: the socket plus one reusable read buffer and one write buffer.
 //!
-//! hyper's `client::conn::http1` splits a connection into a `SendRequest` handle and a
-//! `Connection` future that performs the I/O. The usual pattern spawns that future as a task;
-//! here it is instead polled alongside whatever the session is waiting for ([`drive`]). A
-//! session only waits on its own connection, so nothing is lost, and we save a task per
-//! connection plus two cross-task wake-ups per request.
+//! This is the whole HTTP/1.1 client state; there is no connection task, no channel and no
+//! per-request handshake. A request is written with one `write` (head and small body from
+//! the write buffer), the response is read into the read buffer and parsed in place
+//! (`receive.rs`), and the body is split off that buffer without a copy.
 //!
-//! hyper's per-connection state is only kept for the duration of one exchange. Its request
-//! channel retains up to two ~9 KiB blocks and its write buffer 8 KiB, so keeping it on an
-//! idle keep-alive connection measured 20–34 KiB per user (growing with requests made).
-//! Instead, once a response is complete, [`Connection::take_idle`] takes the socket back out
-//! of hyper ([`Stream`]) and the pool keeps only that: an idle session with its connection
-//! measured 5.4 KiB (`examples/idle_memory.rs`). The price is a new, I/O-free hyper handshake
-//! per request: ~0.5 µs, about 2k instructions, mostly those buffers' allocations.
+//! Memory: the read buffer starts at [`INITIAL_READ`] and is kept between requests unless it
+//! grew beyond `HttpConfig::read_buffer_size`; the write buffer keeps the size of a request
+//! head. An idle session with its connection measured about 6 KiB in all
+//! (`examples/idle_memory.rs`); hyper's connection state, by comparison, cost 20–34 KiB
+//! per idle connection, which is why the previous client re-handshook hyper per request.
 
-use std::future::{Future, poll_fn};
-use std::pin::{Pin, pin};
+use std::io;
 use std::rc::Rc;
-use std::task::Poll;
 
-use bytes::{Bytes, BytesMut};
-use http::{Request, Response};
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Body as _, Incoming};
-use hyper::client::conn::{TrySendError, http1};
-use hyper_util::rt::TokioIo;
+use bytes::BytesMut;
 use rustls::pki_types::ServerName;
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::HttpConfig;
@@ -33,14 +24,116 @@ use crate::error_text::{Failure, pool_name};
 use crate::stream::Stream;
 use crate::target::Origin;
 
-/// The request body type: requests are fully buffered before sending.
-pub(crate) type Body = Full<Bytes>;
+/// Capacity a read buffer starts with: room for a typical response head and a small body in
+/// one read, and small enough for glibc's per-thread cache, so allocating it is cheap.
+pub(crate) const INITIAL_READ: usize = 1024;
 
-type Driver = http1::Connection<TokioIo<Stream>, Body>;
+/// Spare capacity below which the read buffer is grown before reading into it, so reads are
+/// never tiny.
+const MIN_READ: usize = 256;
 
-/// Connects to `origin` (TCP with `TCP_NODELAY`, then TLS for `https`) within the connect
-/// timeout.
-pub(crate) async fn connect(origin: &Rc<Origin>, config: &HttpConfig) -> Result<Stream, Failure> {
+/// One connection to an origin, owned by one exchange at a time (or idle in the pool).
+pub(crate) struct Connection {
+    pub(crate) stream: Stream,
+    /// Bytes read and not yet consumed, then spare capacity for the next read. Bodies and
+    /// header values are split off it and share its allocation.
+    pub(crate) read_buf: BytesMut,
+    /// The request being written; kept to be reused by the next request.
+    pub(crate) write_buf: Vec<u8>,
+    /// Whether the read buffer grew past what an idle connection keeps.
+    grown: bool,
+}
+
+impl Connection {
+    /// Connects to `origin` (TCP with `TCP_NODELAY`, then TLS for `https`) within the connect
+    /// timeout. The connection is boxed so the pool moves a pointer, not the buffers.
+    pub(crate) async fn open(origin: &Rc<Origin>, config: &HttpConfig) -> Result<Box<Self>, Failure> {
+        let stream = connect(origin, config).await?;
+        Ok(Box::new(Self {
+            stream,
+            read_buf: BytesMut::new(),
+            write_buf: Vec::new(),
+            grown: false,
+        }))
+    }
+
+    /// Whether an idle connection is still usable (see [`Stream::is_open`]).
+    pub(crate) fn is_open(&mut self) -> bool {
+        self.stream.is_open()
+    }
+
+    /// Writes the request in `write_buf`, then `body` if it was too large to be copied there.
+    pub(crate) async fn send(&mut self, body: Option<&[u8]>) -> io::Result<()> {
+        match body {
+            None => self.stream.write_all(&self.write_buf).await?,
+            Some(body) => self.write_vectored_all(body).await?,
+        }
+        // A no-op for TCP; TLS may hold the last record until flushed.
+        self.stream.flush().await
+    }
+
+    /// Writes the head and a large body with as few system calls as the socket allows.
+    async fn write_vectored_all(&mut self, body: &[u8]) -> io::Result<()> {
+        let (mut head, mut body) = (&self.write_buf[..], body);
+        while !head.is_empty() || !body.is_empty() {
+            let parts = [io::IoSlice::new(head), io::IoSlice::new(body)];
+            let n = self.stream.write_vectored(&parts).await?;
+            if n == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            let from_head = n.min(head.len());
+            head = &head[from_head..];
+            body = &body[n - from_head..];
+        }
+        Ok(())
+    }
+
+    /// Readies the read buffer for a new response: reuses the kept allocation from its start
+    /// when no earlier body still shares it, else takes a fresh one.
+    pub(crate) fn prepare_read(&mut self) {
+        debug_assert!(self.read_buf.is_empty(), "responses never leave bytes behind");
+        if !self.read_buf.try_reclaim(INITIAL_READ) && self.spare() < MIN_READ {
+            self.read_buf = BytesMut::with_capacity(INITIAL_READ);
+        }
+    }
+
+    /// Makes sure a read has room: at least `MIN_READ` spare bytes, doubling the buffer when
+    /// it is full.
+    pub(crate) fn make_room(&mut self, keep: usize) {
+        if self.spare() < MIN_READ {
+            self.grow(self.read_buf.len().max(INITIAL_READ), keep);
+        }
+    }
+
+    /// Reserves room for `additional` more bytes.
+    pub(crate) fn grow(&mut self, additional: usize, keep: usize) {
+        self.read_buf.reserve(additional);
+        if self.read_buf.capacity() > keep {
+            self.grown = true;
+        }
+    }
+
+    /// Room left in the read buffer without growing it.
+    pub(crate) fn spare(&self) -> usize {
+        self.read_buf.capacity() - self.read_buf.len()
+    }
+
+    /// Trims the buffers before the connection goes idle in the pool: a read buffer that grew
+    /// past `keep` bytes is let go (a body still using it keeps it alive until dropped), and
+    /// so is a write buffer that held an unusually large head.
+    pub(crate) fn park(&mut self, keep: usize) {
+        if self.grown {
+            self.read_buf = BytesMut::new();
+            self.grown = false;
+        }
+        if self.write_buf.capacity() > keep {
+            self.write_buf = Vec::new();
+        }
+    }
+}
+
+/// Connects to `origin` within the connect timeout.
+async fn connect(origin: &Rc<Origin>, config: &HttpConfig) -> Result<Stream, Failure> {
     let connecting = async {
         let tcp = connect_tcp(origin).await?;
         // Request/response traffic: never wait to coalesce small writes.
@@ -49,7 +142,7 @@ pub(crate) async fn connect(origin: &Rc<Origin>, config: &HttpConfig) -> Result<
             return Ok(Stream::Plain(tcp));
         }
         let name = ServerName::try_from(origin.host.to_string())
-            .map_err(|e| Failure::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e)))?;
+            .map_err(|e| Failure::Tls(io::Error::new(io::ErrorKind::InvalidInput, e)))?;
         let tls = config.tls.connect(name, tcp).await.map_err(Failure::Tls)?;
         Ok(Stream::Tls(Box::new(tls)))
     };
@@ -60,102 +153,6 @@ pub(crate) async fn connect(origin: &Rc<Origin>, config: &HttpConfig) -> Result<
             host: origin.host.clone(),
             timeout: config.connect_timeout,
         }),
-    }
-}
-
-/// hyper's client state for one exchange on a connected stream.
-pub(crate) struct Connection {
-    sender: http1::SendRequest<Body>,
-    /// The I/O half; `None` once hyper has finished with the connection (closed or failed).
-    driver: Option<Driver>,
-}
-
-impl Connection {
-    /// Hands `stream` to hyper. This performs no I/O for HTTP/1.
-    pub(crate) async fn handshake(stream: Stream, config: &HttpConfig) -> Result<Self, Failure> {
-        let (sender, driver) = config
-            .h1
-            .handshake(TokioIo::new(stream))
-            .await
-            .map_err(Failure::Exchange)?;
-        Ok(Self {
-            sender,
-            driver: Some(driver),
-        })
-    }
-
-    /// Sends `request` and waits for the response head. On failure hyper hands the request
-    /// back if it was never written, which makes a retry safe.
-    pub(crate) async fn send(
-        &mut self,
-        request: Request<Body>,
-    ) -> Result<Response<Incoming>, TrySendError<Request<Body>>> {
-        let response = self.sender.try_send_request(request);
-        drive(&mut self.driver, response).await
-    }
-
-    /// After a complete exchange: takes the socket out, if it can carry another request. hyper must
-    /// be idle and ready for the next request (not closing because of `Connection: close`,
-    /// an error or an unfinished request body), and must not hold unread bytes.
-    pub(crate) async fn take_idle(&mut self) -> Option<Stream> {
-        self.driver.as_ref()?;
-        if !self.sender.is_ready() {
-            drive(&mut self.driver, self.sender.ready()).await.ok()?;
-        }
-        let parts = self.driver.take()?.into_parts();
-        parts.read_buf.is_empty().then(|| parts.io.into_inner())
-    }
-
-    /// Reads the whole body. One chunk is kept as is (no copy); several are joined into one
-    /// buffer sized from `Content-Length`.
-    pub(crate) async fn read_body(&mut self, mut body: Incoming) -> Result<Bytes, Failure> {
-        let expected = body.size_hint().exact();
-        let mut first: Option<Bytes> = None;
-        let mut joined: Option<BytesMut> = None;
-        let mut read: u64 = 0;
-        loop {
-            let frame = match drive(&mut self.driver, body.frame()).await {
-                None => break,
-                Some(Ok(frame)) => frame,
-                Some(Err(source)) => {
-                    return Err(Failure::Body {
-                        read,
-                        expected,
-                        source: Some(source),
-                    });
-                }
-            };
-            let Ok(data) = frame.into_data() else {
-                continue;
-            };
-            read += data.len() as u64;
-            match (&mut first, &mut joined) {
-                (None, None) => first = Some(data),
-                (Some(_), None) => {
-                    let head = first.take().unwrap_or_default();
-                    let capacity = expected
-                        .map_or(0, |n| n.min(64 << 20) as usize)
-                        .max(head.len() + data.len());
-                    let mut buf = BytesMut::with_capacity(capacity);
-                    buf.extend_from_slice(&head);
-                    buf.extend_from_slice(&data);
-                    joined = Some(buf);
-                }
-                (_, Some(buf)) => buf.extend_from_slice(&data),
-            }
-        }
-        if let Some(expected) = expected.filter(|&n| read < n) {
-            return Err(Failure::Body {
-                read,
-                expected: Some(expected),
-                source: None,
-            });
-        }
-        Ok(match (first, joined) {
-            (_, Some(buf)) => buf.freeze(),
-            (Some(bytes), None) => bytes,
-            (None, None) => Bytes::new(),
-        })
     }
 }
 
@@ -189,34 +186,10 @@ async fn connect_tcp(origin: &Origin) -> Result<TcpStream, Failure> {
     })
 }
 
-/// Polls `fut` to completion while also polling the connection's I/O half, on this task.
-///
-/// `fut` is polled before and after the driver, so a response the driver has just received
-/// is picked up in the same wake-up. When the driver finishes (connection closed or failed)
-/// it is dropped, which fails any pending request or body with hyper's error.
-async fn drive<F: Future>(driver: &mut Option<Driver>, fut: F) -> F::Output {
-    let mut fut = pin!(fut);
-    poll_fn(|cx| {
-        if let Poll::Ready(out) = fut.as_mut().poll(cx) {
-            return Poll::Ready(out);
-        }
-        if let Some(io) = driver.as_mut()
-            && let Poll::Ready(result) = Pin::new(io).poll(cx)
-        {
-            if let Err(e) = result {
-                tracing::debug!(error = %e, "connection ended with an error");
-            }
-            *driver = None;
-        }
-        fut.as_mut().poll(cx)
-    })
-    .await
-}
-
 #[cfg(test)]
 mod tests {
-    /// What an idle session keeps per connection is only this; hyper's state (~700 bytes
-    /// inline plus its buffers) lives only during an exchange.
+    /// What an idle session keeps per connection is a pointer to the boxed connection; the
+    /// session itself stays small too.
     #[test]
     fn idle_state_stays_small() {
         assert!(

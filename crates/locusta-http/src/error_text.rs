@@ -9,6 +9,8 @@ use http::StatusCode;
 use rustls::CertificateError;
 
 use crate::target::Origin;
+use crate::wire::body::BadChunk;
+use crate::wire::parse::BadHead;
 
 /// What went wrong with a request that was attempted. Turned into text only when recorded.
 #[derive(Debug)]
@@ -30,15 +32,21 @@ pub(crate) enum Failure {
     },
     /// The request took longer than its timeout.
     ReadTimeout { pool: String, timeout: Duration },
-    /// Sending the request or receiving the response head failed.
-    Exchange(hyper::Error),
+    /// Sending the request or receiving the response head failed with an I/O error.
+    Io(io::Error),
+    /// The server closed the connection before a complete response head.
+    Disconnected,
+    /// The response head is not valid HTTP/1.x.
+    BadHead(BadHead),
     /// Reading the body failed after `read` bytes; `expected` is the `Content-Length`, if any.
-    /// No `source` means the body ended early without an error from hyper.
+    /// No `source` means the connection closed before the body was complete.
     Body {
         read: u64,
         expected: Option<u64>,
-        source: Option<hyper::Error>,
+        source: Option<io::Error>,
     },
+    /// A chunked body had a malformed chunk-size line.
+    BadChunk(BadChunk),
     /// The redirect limit was reached.
     TooManyRedirects(usize),
     /// A redirect's `Location` could not be followed.
@@ -78,12 +86,21 @@ impl Failure {
                     py_float(timeout)
                 ))],
             ),
-            Failure::Exchange(e) => exchange_text(e),
+            Failure::Io(e) => io_text(e),
+            Failure::Disconnected => call(
+                "RemoteDisconnected",
+                &[&py_str("Remote end closed connection without response")],
+            ),
+            Failure::BadHead(BadHead::Status) => {
+                call("BadStatusLine", &[&py_str(BadHead::Status.text())])
+            }
+            Failure::BadHead(bad) => call("ProtocolError", &[&py_str(bad.text())]),
             Failure::Body {
                 read,
                 expected,
                 source,
             } => body_text(*read, *expected, source.as_ref()),
+            Failure::BadChunk(bad) => chunk_text(bad),
             Failure::TooManyRedirects(n) => call(
                 "TooManyRedirects",
                 &[&py_str(&format!("Exceeded {n} redirects."))],
@@ -213,42 +230,11 @@ fn rustls_text(e: &rustls::Error) -> String {
     )
 }
 
-/// The first I/O error in `e`'s source chain.
-pub(crate) fn find_io<'e>(e: &'e (dyn std::error::Error + 'static)) -> Option<&'e io::Error> {
-    let mut current = Some(e);
-    while let Some(err) = current {
-        if let Some(io) = err.downcast_ref::<io::Error>() {
-            return Some(io);
-        }
-        current = err.source();
-    }
-    None
-}
-
-fn exchange_text(e: &hyper::Error) -> String {
-    if let Some(io) = find_io(e) {
-        return io_text(io);
-    }
-    if e.is_incomplete_message() {
-        return call(
-            "RemoteDisconnected",
-            &[&py_str("Remote end closed connection without response")],
-        );
-    }
-    if e.is_parse_status() {
-        return call("BadStatusLine", &[&py_str(&e.to_string())]);
-    }
-    if e.is_parse() || e.is_parse_too_large() {
-        return call("ProtocolError", &[&py_str(&e.to_string())]);
-    }
-    call("ConnectionError", &[&py_str(&e.to_string())])
-}
-
-fn body_text(read: u64, expected: Option<u64>, e: Option<&hyper::Error>) -> String {
-    let io = e.and_then(|e| find_io(e));
-    let truncated = e.is_none_or(|e| e.is_incomplete_message())
-        || io.is_some_and(|io| io.kind() == io::ErrorKind::UnexpectedEof);
-    if truncated {
+/// What requests shows for a body cut short or broken: `IncompleteRead(…)` when the
+/// `Content-Length` was not reached, `ChunkedEncodingError(…)` for a chunked body, or the I/O
+/// error (e.g. a reset) that interrupted it.
+fn body_text(read: u64, expected: Option<u64>, io: Option<&io::Error>) -> String {
+    if io.is_none_or(|io| io.kind() == io::ErrorKind::UnexpectedEof) {
         return match expected {
             Some(total) => format!(
                 "IncompleteRead({read} bytes read, {} more expected)",
@@ -263,11 +249,23 @@ fn body_text(read: u64, expected: Option<u64>, e: Option<&hyper::Error>) -> Stri
             ),
         };
     }
-    if let Some(io) = io {
-        return io_text(io);
-    }
-    let text = e.map(|e| e.to_string()).unwrap_or_default();
-    call("ChunkedEncodingError", &[&py_str(&text)])
+    io.map(io_text).unwrap_or_default()
+}
+
+/// urllib3's `InvalidChunkLength` wrapped as requests wraps it:
+/// `ChunkedEncodingError(ProtocolError("Connection broken: InvalidChunkLength(got length
+/// b'zz\\r\\n', 0 bytes read)", InvalidChunkLength(got length b'zz\\r\\n', 0 bytes read)))`.
+fn chunk_text(bad: &BadChunk) -> String {
+    let inner = format!(
+        "InvalidChunkLength(got length {}, {} bytes read)",
+        py_bytes(&bad.line),
+        bad.read
+    );
+    let protocol = call(
+        "ProtocolError",
+        &[&py_str(&format!("Connection broken: {inner}")), &inner],
+    );
+    call("ChunkedEncodingError", &[&protocol])
 }
 
 /// `Class(arg1, arg2)`.
@@ -322,6 +320,36 @@ pub(crate) fn py_str(s: &str) -> String {
         }
     }
     out.push(quote);
+    out
+}
+
+/// Python's `repr(bytes)`: `b'…'` with escapes for quotes, backslashes and non-printables.
+fn py_bytes(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::with_capacity(bytes.len() + 3);
+    out.push('b');
+    out.push(quote as char);
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b if b == quote => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x20..=0x7e => out.push(b as char),
+            b => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    out.push(quote as char);
     out
 }
 
@@ -443,6 +471,31 @@ mod tests {
             chunked.message(),
             "ChunkedEncodingError(ProtocolError('Response ended prematurely'))"
         );
+    }
+
+    #[test]
+    fn malformed_responses() {
+        let bad = Failure::BadChunk(BadChunk {
+            line: b"zz\r\n"[..].into(),
+            read: 3,
+        });
+        assert_eq!(
+            bad.message(),
+            r#"ChunkedEncodingError(ProtocolError("Connection broken: InvalidChunkLength(got length b'zz\\r\\n', 3 bytes read)", InvalidChunkLength(got length b'zz\r\n', 3 bytes read)))"#
+        );
+        assert_eq!(
+            Failure::BadHead(BadHead::Status).message(),
+            "BadStatusLine('invalid HTTP status-code parsed')"
+        );
+        assert_eq!(
+            Failure::BadHead(BadHead::ContentLength).message(),
+            "ProtocolError('invalid content-length parsed')"
+        );
+        assert_eq!(
+            Failure::Disconnected.message(),
+            "RemoteDisconnected('Remote end closed connection without response')"
+        );
+        assert_eq!(py_bytes(b"a'\"\x00\xff"), "b'a\\'\"\\x00\\xff'");
     }
 
     #[test]

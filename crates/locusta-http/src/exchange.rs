@@ -1,23 +1,24 @@
 //! One request/response on a keep-alive connection: check out or open a connection, send,
-//! read the whole body, return the connection to the pool.
+//! read the whole response, return the connection to the pool.
 
 use std::cell::Cell;
 use std::io;
 
 use bytes::Bytes;
-use http::{HeaderValue, Request};
-use hyper::client::conn::TrySendError;
+use http::{HeaderValue, Method};
 
 use crate::HttpConfig;
-use crate::connection::{Body, Connection, connect};
-use crate::error_text::{Failure, find_io};
+use crate::connection::Connection;
+use crate::error_text::Failure;
 use crate::hop::Hop;
 use crate::pool::Pool;
+use crate::receive::HeadFailure;
+use crate::wire::parse::ResponseHead;
 
 /// A response whose body has been read completely.
 pub(crate) struct Exchanged {
-    /// Status, headers and extensions.
-    pub(crate) head: http::response::Parts,
+    /// Status, headers and framing facts.
+    pub(crate) head: ResponseHead,
     /// The body as received.
     pub(crate) body: Bytes,
 }
@@ -38,55 +39,86 @@ pub(crate) async fn exchange(
     connecting: &Cell<bool>,
 ) -> Result<Exchanged, Failure> {
     let origin = &hop.target.origin;
+    let keep = config.read_buffer_size;
+    let head_request = hop.method == Method::HEAD;
     let mut retried = false;
     loop {
         let pooled = if retried { None } else { pool.checkout(origin) };
         let reused = pooled.is_some();
-        let stream = match pooled {
-            Some(stream) => stream,
+        let mut conn = match pooled {
+            Some(conn) => conn,
             None => {
                 connecting.set(true);
-                let stream = connect(origin, config).await?;
+                // Boxed: connecting (TCP, TLS handshake) is a large future, and inline it
+                // would make every request's future that large, and every move of it a copy.
+                let conn = Box::pin(Connection::open(origin, config)).await?;
                 connecting.set(false);
-                stream
+                conn
             }
         };
-        let mut conn = Connection::handshake(stream, config).await?;
-        match conn.send(hop.build(config, auth, cookie)).await {
-            Ok(response) => {
-                let (head, body) = response.into_parts();
-                let body = conn.read_body(body).await?;
-                if let Some(stream) = conn.take_idle().await {
-                    pool.checkin(origin.clone(), stream);
-                }
-                return Ok(Exchanged { head, body });
-            }
-            Err(error) if reused && !retried && is_stale(&error) => {
-                tracing::debug!(error = %error.error(), "reused connection failed before a response; reconnecting");
+        let written = hop.write_head(config, auth, cookie, &mut conn.write_buf);
+        let body = written.body_follows.then_some(&hop.body[..]);
+        let head = match conn.send(body).await {
+            Ok(()) => conn.read_head(head_request, keep).await,
+            Err(e) => Err(HeadFailure {
+                before_response: true,
+                failure: Failure::Io(e),
+            }),
+        };
+        let head = match head {
+            Ok(head) => head,
+            Err(e) if reused && !retried && is_stale(&e) => {
+                tracing::debug!(error = %e.failure.message(), "reused connection failed before a response; reconnecting");
                 retried = true;
+                continue;
             }
-            Err(error) => return Err(Failure::Exchange(error.into_error())),
+            Err(e) => return Err(e.failure),
+        };
+        let (body, reusable) = conn.read_body(head.framing, keep).await?;
+        if reusable && head.keep_alive && !written.close {
+            conn.park(keep);
+            pool.checkin(origin.clone(), conn);
         }
+        return Ok(Exchanged { head, body });
     }
 }
 
-/// Whether a send failed in the way a connection closed by the server fails: the request was
-/// never written, or the connection closed or was reset before any response byte.
-fn is_stale(error: &TrySendError<Request<Body>>) -> bool {
-    if error.message().is_some() {
-        return true;
+/// Whether a request failed the way one on a connection closed by the server fails: the
+/// connection closed or was reset before any response byte.
+fn is_stale(e: &HeadFailure) -> bool {
+    e.before_response
+        && match &e.failure {
+            Failure::Disconnected => true,
+            Failure::Io(io) => matches!(
+                io.kind(),
+                io::ErrorKind::ConnectionReset
+                    | io::ErrorKind::ConnectionAborted
+                    | io::ErrorKind::BrokenPipe
+                    | io::ErrorKind::UnexpectedEof
+            ),
+            _ => false,
+        }
+}
+#[cfg(test)]
+mod zz_sizes {
+    #[test]
+    fn zz_sizes() {
+        use crate::*;
+        let config = HttpConfig::builder().build().unwrap();
+        let base = crate::target::Base::parse("http://h").unwrap();
+        let target = crate::target::resolve(Some(&base), "/", None).unwrap();
+        let hop = crate::hop::Hop { method: http::Method::GET, target, headers: vec![], body: Default::default(), send_auth: true };
+        let pool = crate::pool::Pool::default();
+        let cell = std::cell::Cell::new(false);
+        let f = super::exchange(&pool, &config, &hop, None, None, &cell);
+        eprintln!("exchange {}", size_of_val(&f));
+        let f = crate::connection::Connection::open(&hop.target.origin, &config);
+        eprintln!("open {}", size_of_val(&f));
+        eprintln!("resp head {}", size_of::<crate::wire::parse::ResponseHead>());
+        eprintln!("target {}", size_of::<crate::target::Target>());
+        eprintln!("headermap {}", size_of::<http::HeaderMap>());
+        eprintln!("uri {}", size_of::<http::Uri>());
+        eprintln!("hop {}", size_of::<crate::hop::Hop>());
+        eprintln!("failure {}", size_of::<crate::error_text::Failure>());
     }
-    let error = error.error();
-    if error.is_incomplete_message() || error.is_canceled() || error.is_closed() {
-        return true;
-    }
-    find_io(error).is_some_and(|io| {
-        matches!(
-            io.kind(),
-            io::ErrorKind::ConnectionReset
-                | io::ErrorKind::ConnectionAborted
-                | io::ErrorKind::BrokenPipe
-                | io::ErrorKind::UnexpectedEof
-        )
-    })
 }

@@ -1,7 +1,9 @@
 //! One HTTP session per simulated user, recording every request into `locusta-stats`.
 //!
-//! This is Locust's `HttpUser.client` (a `requests.Session`) rebuilt on hyper's low-level
-//! HTTP/1.1 connection API:
+//! This is Locust's `HttpUser.client` (a `requests.Session`) rebuilt on a lean HTTP/1.1
+//! client of our own (`httparse` for parsing, the `http` crate's types), built for many
+//! cheap users: no task or channel per connection, one reusable buffer each way, bodies
+//! handed out without a copy:
 //!
 //! ```no_run
 //! # async fn demo(recorder: locusta_stats::Recorder) -> Result<(), locusta_http::Error> {
@@ -46,6 +48,7 @@ mod error_text;
 mod exchange;
 mod hop;
 mod pool;
+mod receive;
 mod redirect;
 mod request;
 mod response;
@@ -53,6 +56,7 @@ mod session;
 mod stream;
 mod target;
 mod tls;
+mod wire;
 
 pub use catch::CatchResponse;
 pub use config::{DEFAULT_READ_BUFFER_SIZE, HttpConfig, HttpConfigBuilder};

@@ -3,20 +3,20 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::stream::Stream;
+use crate::connection::Connection;
 use crate::target::Origin;
 
 /// How many idle connections a session keeps (python-requests' default `pool_maxsize`).
 /// A session normally has one; more appear only with concurrent requests or several origins.
 const MAX_IDLE: usize = 10;
 
-/// An idle keep-alive connection: only the socket (hyper's state is dropped between
-/// exchanges, see `connection`).
+/// An idle keep-alive connection: the socket and its (trimmed) buffers, boxed so the pool
+/// moves a pointer.
 pub(crate) struct Idle {
     /// Where the socket is connected.
     pub(crate) origin: Rc<Origin>,
-    /// The socket.
-    pub(crate) stream: Stream,
+    /// The connection.
+    pub(crate) conn: Box<Connection>,
 }
 
 /// Idle connections, most recently used last. A connection is taken out while in use, so
@@ -29,24 +29,26 @@ pub(crate) struct Pool {
 impl Pool {
     /// Takes the most recently used idle connection to `origin` that the server has not
     /// closed meanwhile; closed ones are dropped on the way.
-    pub(crate) fn checkout(&self, origin: &Origin) -> Option<Stream> {
+    pub(crate) fn checkout(&self, origin: &Origin) -> Option<Box<Connection>> {
         let mut idle = self.idle.borrow_mut();
-        while let Some(index) = idle.iter().rposition(|conn| conn.origin.same(origin)) {
-            let mut conn = idle.remove(index);
-            if conn.stream.is_open() {
-                return Some(conn.stream);
+        // Pointer equality first: requests to the session's host share its `Rc<Origin>`.
+        let matches = |idle: &Idle| std::ptr::eq(&*idle.origin, origin) || idle.origin.same(origin);
+        while let Some(index) = idle.iter().rposition(matches) {
+            let mut conn = idle.remove(index).conn;
+            if conn.is_open() {
+                return Some(conn);
             }
         }
         None
     }
 
     /// Keeps a connection after a complete exchange, closing the oldest if there are too many.
-    pub(crate) fn checkin(&self, origin: Rc<Origin>, stream: Stream) {
+    pub(crate) fn checkin(&self, origin: Rc<Origin>, conn: Box<Connection>) {
         let mut idle = self.idle.borrow_mut();
         if idle.len() >= MAX_IDLE {
             idle.remove(0);
         }
-        idle.push(Idle { origin, stream });
+        idle.push(Idle { origin, conn });
     }
 
     /// Closes every idle connection.

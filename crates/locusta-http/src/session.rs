@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};
-use hyper::ext::ReasonPhrase;
 use locusta_stats::Recorder;
 use tokio::time::Instant;
 
@@ -34,9 +33,9 @@ pub(crate) struct Options {
 /// is `!Send`: it lives on its shard's thread, like its user.
 ///
 /// An idle session holds its parsed host, the last resolved URL, a cookie jar (allocated on
-/// the first cookie) and usually one idle connection, which is just the socket: about 5.4 KiB
-/// in all for `http://` (measured with `examples/idle_memory.rs`), ~14 KiB for `https://`
-/// (rustls state). A request in flight additionally holds hyper's state, ~25 KiB.
+/// the first cookie) and usually one idle connection: the socket with a read buffer of
+/// 1 KiB (up to `HttpConfig::read_buffer_size`) and the last request head. See
+/// `examples/idle_memory.rs` for the measured cost.
 pub struct HttpSession {
     config: Arc<HttpConfig>,
     base: Option<Base>,
@@ -193,11 +192,7 @@ impl HttpSession {
         let elapsed = started.elapsed();
         match result {
             Ok((target, Exchanged { head, body })) => {
-                let reason = head
-                    .extensions
-                    .get::<ReasonPhrase>()
-                    .and_then(|r| std::str::from_utf8(r.as_bytes()).ok());
-                let error = http_error(head.status, reason, name.as_str());
+                let error = http_error(head.status, head.reason.as_deref(), name.as_str());
                 Response {
                     status: head.status.as_u16(),
                     headers: head.headers,
@@ -247,8 +242,10 @@ impl HttpSession {
                 connecting,
             )
             .await?;
-            self.cookies
-                .store_from(&exchanged.head.headers, &hop.target);
+            if exchanged.head.sets_cookie {
+                self.cookies
+                    .store_from(&exchanged.head.headers, &hop.target);
+            }
             let location = if allow_redirects && hop.method != Method::HEAD {
                 redirect::location(exchanged.head.status, &exchanged.head.headers)
             } else {

@@ -71,7 +71,7 @@ fn native_class() -> UserClass {
 fn lua_class(source: &str) -> UserClass {
     let path: PathBuf = std::env::temp_dir().join(format!("lua_bench_{}.lua", std::process::id()));
     std::fs::write(&path, source).expect("write locustfile");
-    let file = Locustfile::load(&[path.clone()]).expect("load");
+    let file = Locustfile::load(std::slice::from_ref(&path)).expect("load");
     let _ = std::fs::remove_file(&path);
     file.user_classes().remove(0)
 }
@@ -247,8 +247,10 @@ fn main() {
         "throughput" => {
             let seconds = args.get(3).map_or(10, |s| s.parse().expect("seconds"));
             let users = args.get(4).map_or(50, |s| s.parse().expect("users"));
-            let native = runtime.block_on(throughput("native", native_class(), &host, seconds, users));
-            let lua = runtime.block_on(throughput("lua", lua_class(LUA_GET), &host, seconds, users));
+            let native =
+                runtime.block_on(throughput("native", native_class(), &host, seconds, users));
+            let lua =
+                runtime.block_on(throughput("lua", lua_class(LUA_GET), &host, seconds, users));
             println!("lua/native requests per CPU-second: {:.2}", lua / native);
             if let Some(wrk) = wrk(&host, seconds, users) {
                 println!("native/wrk: {:.2}  lua/wrk: {:.2}", native / wrk, lua / wrk);

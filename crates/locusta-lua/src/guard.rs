@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use mlua::{Lua, VmState};
 
-/// Interrupt calls between two clock readings.
+/// Interrupt calls between two clock readings (a power of two).
 const CHECK_EVERY: u32 = 1024;
 /// Time given to a task after its runaway error before its coroutine is abandoned.
 pub(crate) const GRACE: Duration = Duration::from_secs(1);
@@ -87,7 +87,7 @@ impl Guard {
     fn check(&self) -> mlua::Result<VmState> {
         let ticks = self.ticks.get().wrapping_add(1);
         self.ticks.set(ticks);
-        if ticks % CHECK_EVERY != 0 {
+        if ticks & (CHECK_EVERY - 1) != 0 {
             return Ok(VmState::Continue);
         }
         let Some(deadline) = self.deadline.get() else {

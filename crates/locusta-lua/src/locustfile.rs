@@ -116,7 +116,10 @@ impl Locustfile {
 
     /// The names of the user classes, in order (`--list`).
     pub fn class_names(&self) -> Vec<&str> {
-        self.classes.iter().map(|class| class.name.as_str()).collect()
+        self.classes
+            .iter()
+            .map(|class| class.name.as_str())
+            .collect()
     }
 
     /// The user classes for the engine, in declaration order. Their factories create Lua

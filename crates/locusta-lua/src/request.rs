@@ -11,7 +11,7 @@ use locusta_http::{HttpSession, Method};
 use mlua::{Table, Value};
 
 use crate::json;
-use crate::response::{Caught, LuaResponse};
+use crate::response::Held;
 
 /// A request as the script asked for it (the URL lives in the driver's reusable buffer).
 #[derive(Debug, Default)]
@@ -86,7 +86,7 @@ pub(crate) fn read_options(opts: &Table, spec: &mut RequestSpec) -> Result<(), S
             }
             "timeout" => {
                 let seconds = number(&value, "timeout")?;
-                if !(seconds >= 0.0) {
+                if seconds.is_nan() || seconds < 0.0 {
                     return Err(format!("timeout must be >= 0 seconds, got {seconds}"));
                 }
                 spec.timeout = Some(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
@@ -117,7 +117,10 @@ fn text(value: &Value, what: &str) -> Result<String, String> {
         Value::Integer(i) => Ok(i.to_string()),
         Value::Number(n) => Ok(number_text(*n)),
         Value::Boolean(b) => Ok(if *b { "True" } else { "False" }.to_string()),
-        other => Err(format!("{what} must be a string, got {}", other.type_name())),
+        other => Err(format!(
+            "{what} must be a string, got {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -134,7 +137,10 @@ fn number(value: &Value, what: &str) -> Result<f64, String> {
     match value {
         Value::Integer(i) => Ok(*i as f64),
         Value::Number(n) => Ok(*n),
-        other => Err(format!("{what} must be a number, got {}", other.type_name())),
+        other => Err(format!(
+            "{what} must be a number, got {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -142,7 +148,10 @@ fn boolean(value: &Value, what: &str) -> Result<bool, String> {
     match value {
         Value::Boolean(b) => Ok(*b),
         Value::Nil => Ok(false),
-        other => Err(format!("{what} must be true or false, got {}", other.type_name())),
+        other => Err(format!(
+            "{what} must be true or false, got {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -150,10 +159,7 @@ fn boolean(value: &Value, what: &str) -> Result<bool, String> {
 /// order), and `{ k = { v1, v2 } }` (repeated key), as requests accepts for params and data.
 fn pairs(value: &Value, what: &str) -> Result<Vec<(String, String)>, String> {
     let Value::Table(table) = value else {
-        return Err(format!(
-            "{what} must be a table, got {}",
-            value.type_name()
-        ));
+        return Err(format!("{what} must be a table, got {}", value.type_name()));
     };
     let mut out = Vec::new();
     let len = table.raw_len();
@@ -207,7 +213,7 @@ pub(crate) async fn send(
     session: &HttpSession,
     url: &str,
     spec: RequestSpec,
-) -> Result<(LuaResponse, Option<std::rc::Rc<std::cell::RefCell<Caught>>>), String> {
+) -> Result<Held, String> {
     let method = spec.method.unwrap_or(Method::GET);
     let mut builder = session.request(method, url);
     if let Some(name) = spec.name {
@@ -240,10 +246,9 @@ pub(crate) async fn send(
             .send()
             .await
             .map_err(|e| e.to_string())?;
-        let caught = std::rc::Rc::new(std::cell::RefCell::new(Caught::Pending(caught)));
-        Ok((LuaResponse::Caught(caught.clone()), Some(caught)))
+        Ok(Held::Pending(caught))
     } else {
         let response = builder.send().await.map_err(|e| e.to_string())?;
-        Ok((LuaResponse::Plain(response), None))
+        Ok(Held::Plain(response))
     }
 }

@@ -5,85 +5,143 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use locusta_http::{CatchResponse, Response};
-use mlua::{Lua, MetaMethod, UserData, UserDataFields, UserDataMethods, Value};
+use mlua::{MetaMethod, UserData, UserDataFields, UserDataMethods, Value};
 
 use crate::json;
 
-/// A response as Lua sees it.
-pub(crate) enum LuaResponse {
-    /// Already recorded (the normal case).
-    Plain(Response),
-    /// `catch_response = true`: recorded on `success()`, `failure(msg)`, or with the normal
-    /// verdict at the user's next yield (the driver settles it).
-    Caught(Rc<RefCell<Caught>>),
+/// The responses of the call (task, `on_start` or `on_stop`) a user is running. Lua holds
+/// small handles into it; the call's end drops them all, so a response never keeps the
+/// connection's read buffer (which its body and headers share) or its memory past the call,
+/// whenever the Lua garbage collector gets round to the handle.
+#[derive(Default)]
+pub(crate) struct Responses {
+    generation: u32,
+    items: Vec<Held>,
+    /// The `catch_response` response waiting for a verdict, if any.
+    pending: Option<usize>,
 }
 
-/// The state of a `catch_response` response.
-pub(crate) enum Caught {
-    /// Waiting for a verdict; recording happens when it leaves this state.
+/// Shared between a user's driver and the handles its coroutine holds.
+pub(crate) type SharedResponses = Rc<RefCell<Responses>>;
+
+/// One response of the current call.
+pub(crate) enum Held {
+    /// Already recorded (the normal case).
+    Plain(Response),
+    /// `catch_response = true`, waiting for a verdict.
     Pending(CatchResponse),
-    /// Recorded.
+    /// `catch_response = true`, recorded.
     Decided(Response),
     /// Transient, while moving between the states.
     Moving,
 }
 
-impl Caught {
-    /// Records the normal verdict if none was given yet.
-    pub(crate) fn settle(&mut self) {
-        if matches!(self, Caught::Pending(_)) {
-            let Caught::Pending(pending) = std::mem::replace(self, Caught::Moving) else {
-                unreachable!("checked above")
-            };
-            *self = Caught::Decided(pending.into_response());
-        }
-    }
-
+impl Held {
     fn response(&self) -> &Response {
         match self {
-            Caught::Pending(pending) => pending,
-            Caught::Decided(response) => response,
-            Caught::Moving => unreachable!("a caught response is never observed while moving"),
+            Held::Plain(response) | Held::Decided(response) => response,
+            Held::Pending(pending) => pending,
+            Held::Moving => unreachable!("a response is never observed while moving"),
         }
     }
 }
 
-impl LuaResponse {
-    fn with<R>(&self, f: impl FnOnce(&Response) -> R) -> R {
-        match self {
-            LuaResponse::Plain(response) => f(response),
-            LuaResponse::Caught(caught) => f(caught.borrow().response()),
+impl Responses {
+    /// Keeps a response for the current call and returns the handle Lua gets.
+    pub(crate) fn hold(this: &SharedResponses, held: Held) -> LuaResponse {
+        let mut responses = this.borrow_mut();
+        let index = responses.items.len();
+        if matches!(held, Held::Pending(_)) {
+            responses.pending = Some(index);
+        }
+        responses.items.push(held);
+        LuaResponse {
+            responses: Rc::clone(this),
+            index: index as u32,
+            generation: responses.generation,
         }
     }
 
+    /// Records the pending `catch_response` response with its normal verdict, if it has none
+    /// yet (called at each of the user's yields).
+    pub(crate) fn settle(&mut self) {
+        if let Some(index) = self.pending.take()
+            && let held @ Held::Pending(_) = &mut self.items[index]
+        {
+            let Held::Pending(pending) = std::mem::replace(held, Held::Moving) else {
+                unreachable!("checked above")
+            };
+            *held = Held::Decided(pending.into_response());
+        }
+    }
+
+    /// Ends the call: settles and drops every response; older handles become stale.
+    pub(crate) fn end_call(&mut self) {
+        self.settle();
+        self.items.clear();
+        self.generation = self.generation.wrapping_add(1);
+    }
+}
+
+/// What Lua holds for a response: an index into its user's [`Responses`]. Small, and with
+/// nothing to drop but a reference count.
+pub(crate) struct LuaResponse {
+    responses: SharedResponses,
+    index: u32,
+    generation: u32,
+}
+
+const STALE: &str = "this response is no longer available: a response lives until the end of \
+                     the task (or on_start/on_stop) that made it; keep the values you need \
+                     (e.g. local token = r:json().token), not the response";
+
+impl LuaResponse {
+    fn with<R>(&self, f: impl FnOnce(&Response) -> mlua::Result<R>) -> mlua::Result<R> {
+        let responses = self.responses.borrow();
+        if responses.generation != self.generation {
+            return Err(mlua::Error::runtime(STALE));
+        }
+        f(responses.items[self.index as usize].response())
+    }
+
     fn decide(&self, verdict: Result<(), &str>) -> mlua::Result<()> {
-        let LuaResponse::Caught(caught) = self else {
-            return Err(mlua::Error::runtime(
-                "success() and failure() need the request to be made with catch_response = true",
-            ));
-        };
-        let mut caught = caught.borrow_mut();
-        let Caught::Pending(_) = &*caught else {
-            return Err(mlua::Error::runtime(
-                "this response was already recorded: call success() or failure() before the \
-                 user's next request or sleep, or the end of the task",
-            ));
-        };
-        let Caught::Pending(pending) = std::mem::replace(&mut *caught, Caught::Moving) else {
+        let mut responses = self.responses.borrow_mut();
+        if responses.generation != self.generation {
+            return Err(mlua::Error::runtime(STALE));
+        }
+        let held = &mut responses.items[self.index as usize];
+        match held {
+            Held::Pending(_) => {}
+            Held::Plain(_) => {
+                return Err(mlua::Error::runtime(
+                    "success() and failure() need the request to be made with catch_response = true",
+                ));
+            }
+            _ => {
+                return Err(mlua::Error::runtime(
+                    "this response was already recorded: call success() or failure() before \
+                     the user's next request or sleep, or the end of the task",
+                ));
+            }
+        }
+        let Held::Pending(pending) = std::mem::replace(held, Held::Moving) else {
             unreachable!("checked above")
         };
-        *caught = Caught::Decided(match verdict {
+        *held = Held::Decided(match verdict {
             Ok(()) => pending.success(),
             Err(message) => pending.failure(message),
         });
+        if responses.pending == Some(self.index as usize) {
+            responses.pending = None;
+        }
         Ok(())
     }
 }
 
 impl UserData for LuaResponse {
     fn add_fields<F: UserDataFields<Self>>(fields: &mut F) {
-        fields.add_field_method_get("status_code", |_, this| Ok(this.with(|r| r.status())));
-        fields.add_field_method_get("ok", |_, this| Ok(this.with(Response::ok)));
+        fields.add_field_method_get("status_code", |_, this| this.with(|r| Ok(r.status())));
+        fields.add_field_method_get("ok", |_, this| this.with(|r| Ok(r.ok())));
         fields.add_field_method_get("text", |lua, this| {
             this.with(|r| lua.create_string(r.bytes()))
         });
@@ -91,11 +149,11 @@ impl UserData for LuaResponse {
             this.with(|r| lua.create_string(r.bytes()))
         });
         fields.add_field_method_get("elapsed", |_, this| {
-            Ok(this.with(|r| r.elapsed().as_secs_f64()))
+            this.with(|r| Ok(r.elapsed().as_secs_f64()))
         });
-        fields.add_field_method_get("url", |_, this| Ok(this.with(Response::url)));
+        fields.add_field_method_get("url", |_, this| this.with(|r| Ok(r.url())));
         fields.add_field_method_get("error", |_, this| {
-            Ok(this.with(|r| r.error().map(str::to_owned)))
+            this.with(|r| Ok(r.error().map(str::to_owned)))
         });
         fields.add_field_method_get("headers", |lua, this| {
             this.with(|r| {
@@ -134,12 +192,7 @@ impl UserData for LuaResponse {
             })
         });
         methods.add_meta_method(MetaMethod::ToString, |_, this, ()| {
-            Ok(this.with(|r| format!("<Response [{}]>", r.status())))
+            this.with(|r| Ok(format!("<Response [{}]>", r.status())))
         });
     }
-}
-
-/// Creates the Lua value for a response.
-pub(crate) fn into_lua(lua: &Lua, response: LuaResponse) -> mlua::Result<mlua::AnyUserData> {
-    lua.create_userdata(response)
 }

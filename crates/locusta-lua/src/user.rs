@@ -8,7 +8,6 @@
 //! no Lua value: the coroutine and the instance are registry keys, since mlua allows only
 //! about 8,000 live handles per VM and a shard may hold many more users.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -19,7 +18,7 @@ use locusta_stats::{Outcome, Recorder};
 use mlua::{Function, RegistryKey, Thread, Value};
 
 use crate::request::{self, RequestSpec};
-use crate::response::{self, Caught, LuaResponse};
+use crate::response::{LuaResponse, Responses, SharedResponses};
 use crate::shard::ShardVm;
 use crate::vm::ClassRuntime;
 
@@ -102,8 +101,8 @@ pub(crate) struct LuaUser {
     busy: bool,
     session: Option<HttpSession>,
     recorder: Recorder,
-    /// A `catch_response` response without a verdict yet.
-    pending: Option<Rc<RefCell<Caught>>>,
+    /// The responses of the running call.
+    responses: SharedResponses,
     /// The URL of the current request (reused, so a request allocates no URL string).
     url: String,
 }
@@ -128,8 +127,12 @@ impl LuaUser {
             .spawn
             .call((&class.class, ctx.host, Value::Nil))
             .map_err(lua_task_error)?;
-        let coroutine = lua.create_registry_value(coroutine).map_err(lua_task_error)?;
-        let instance = lua.create_registry_value(instance).map_err(lua_task_error)?;
+        let coroutine = lua
+            .create_registry_value(coroutine)
+            .map_err(lua_task_error)?;
+        let instance = lua
+            .create_registry_value(instance)
+            .map_err(lua_task_error)?;
         Ok(Self {
             shard,
             class,
@@ -138,7 +141,7 @@ impl LuaUser {
             busy: false,
             session,
             recorder: ctx.recorder.clone(),
-            pending: None,
+            responses: SharedResponses::default(),
             url: String::new(),
         })
     }
@@ -194,16 +197,19 @@ impl LuaUser {
                 }
                 Step::Invalid(message) => Input::RequestError(message),
                 Step::Forced => {
-                    self.settle();
+                    self.responses.borrow_mut().end_call();
                     self.replace_coroutine()?;
                     let message = self.shard.vm.guard.message();
                     return Err(TaskError::Failed(Box::new(LuaError {
-                        traceback: format!("{message}\n(stopped by force after {:?} more)", crate::guard::GRACE),
+                        traceback: format!(
+                            "{message}\n(stopped by force after {:?} more)",
+                            crate::guard::GRACE
+                        ),
                         message,
                     })));
                 }
                 Step::Died(message) => {
-                    self.settle();
+                    self.responses.borrow_mut().end_call();
                     self.replace_coroutine()?;
                     return Err(TaskError::Failed(Box::new(LuaError {
                         traceback: message.clone(),
@@ -215,16 +221,14 @@ impl LuaUser {
     }
 
     fn end(&mut self, result: TaskResult) -> TaskResult {
-        self.settle();
+        self.responses.borrow_mut().end_call();
         self.busy = false;
         result
     }
 
     /// Records a pending `catch_response` response with its normal verdict.
     fn settle(&mut self) {
-        if let Some(caught) = self.pending.take() {
-            caught.borrow_mut().settle();
-        }
+        self.responses.borrow_mut().settle();
     }
 
     async fn request(&mut self, spec: RequestSpec) -> Input {
@@ -235,10 +239,7 @@ impl LuaUser {
             ));
         };
         match request::send(session, &self.url, spec).await {
-            Ok((response, pending)) => {
-                self.pending = pending;
-                Input::Response(response)
-            }
+            Ok(held) => Input::Response(Responses::hold(&self.responses, held)),
             Err(message) => Input::RequestError(message),
         }
     }
@@ -260,16 +261,17 @@ impl LuaUser {
         let resumed = match input {
             Input::Call(call) => {
                 let function: &Function = match call {
-                    Call::OnStart => self.class.on_start.as_ref().expect("called only if defined"),
+                    Call::OnStart => self
+                        .class
+                        .on_start
+                        .as_ref()
+                        .expect("called only if defined"),
                     Call::Task(index) => &self.class.tasks[index],
                     Call::OnStop => self.class.on_stop.as_ref().expect("called only if defined"),
                 };
                 coroutine.resume::<Yielded>(function)
             }
-            Input::Response(response) => match response::into_lua(lua, response) {
-                Ok(userdata) => coroutine.resume::<Yielded>(userdata),
-                Err(error) => coroutine.resume::<Yielded>((Value::Nil, error.to_string())),
-            },
+            Input::Response(response) => coroutine.resume::<Yielded>(response),
             Input::RequestError(message) => coroutine.resume::<Yielded>((Value::Nil, message)),
             Input::Nothing => coroutine.resume::<Yielded>(()),
             Input::Text(text) => coroutine.resume::<Yielded>(text),
@@ -326,8 +328,9 @@ impl LuaUser {
             OP_RECORD => Step::Record {
                 request_type: lossy(&a),
                 name: lossy(&b),
-                response_time: number(&c)
-                    .map(|ms| Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).unwrap_or(Duration::MAX)),
+                response_time: number(&c).map(|ms| {
+                    Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).unwrap_or(Duration::MAX)
+                }),
                 length: number(&d).map_or(0, |n| n.max(0.0) as u64),
                 error: match &e {
                     Value::Nil => None,
@@ -342,7 +345,7 @@ impl LuaUser {
     /// Abandons the coroutine (killed mid-call, died, or stopped by force) and parks a new
     /// one on the same instance, so `self` keeps its state.
     fn replace_coroutine(&mut self) -> Result<(), TaskError> {
-        self.pending = None;
+        self.responses.borrow_mut().end_call();
         let lua = &self.shard.vm.lua;
         let instance: Value = lua.registry_value(&self.instance).map_err(lua_task_error)?;
         let (coroutine, _): (Thread, Value) = self

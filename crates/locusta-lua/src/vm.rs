@@ -104,8 +104,7 @@ pub(crate) fn load(sources: &[Source], limits: Limits) -> Result<(Vm, Vec<ClassD
             .exec();
         guard.disarm();
         ran.map_err(|e| lua_error(source, e))?;
-        let (line, message): (Option<u32>, Option<String>) =
-            end_file.call(()).map_err(vm_error)?;
+        let (line, message): (Option<u32>, Option<String>) = end_file.call(()).map_err(vm_error)?;
         if let Some(message) = message {
             return Err(LoadError::Runtime {
                 file: source.path.clone(),

@@ -18,6 +18,8 @@ pub(crate) enum Endpoint {
     Close,
     EchoGet,
     EchoPost,
+    Flaky,
+    Predict,
 }
 
 impl Endpoint {
@@ -25,7 +27,7 @@ impl Endpoint {
     pub(crate) const COUNT: usize = Self::ALL.len();
 
     /// Every variant, in discriminant order.
-    pub(crate) const ALL: [Endpoint; 11] = [
+    pub(crate) const ALL: [Endpoint; 13] = [
         Self::Root,
         Self::Hello,
         Self::World,
@@ -37,6 +39,8 @@ impl Endpoint {
         Self::Close,
         Self::EchoGet,
         Self::EchoPost,
+        Self::Flaky,
+        Self::Predict,
     ];
 
     /// The endpoint serving `method` on `path` (a path without its query), if any.
@@ -54,6 +58,8 @@ impl Endpoint {
             "/close" => Self::Close,
             "/echo" if method == Method::POST => Self::EchoPost,
             "/echo" => Self::EchoGet,
+            "/flaky" => Self::Flaky,
+            "/predict" => Self::Predict,
             _ => return None,
         };
         (endpoint.method() == method).then_some(endpoint)
@@ -62,7 +68,7 @@ impl Endpoint {
     /// The method this endpoint answers.
     pub(crate) fn method(self) -> Method {
         match self {
-            Self::Login | Self::EchoPost => Method::POST,
+            Self::Login | Self::EchoPost | Self::Predict => Method::POST,
             _ => Method::GET,
         }
     }
@@ -80,6 +86,8 @@ impl Endpoint {
             Self::CookieCheck => "/cookie/check",
             Self::Close => "/close",
             Self::EchoGet | Self::EchoPost => "/echo",
+            Self::Flaky => "/flaky",
+            Self::Predict => "/predict",
         }
     }
 

@@ -37,6 +37,12 @@
 //! - `GET|POST /echo`: the request as JSON: `method`, `path`, `query` (raw), `args`
 //!   (decoded), `headers` (lower-case names), `body` (text) and `json` (the body parsed,
 //!   or `null`).
+//!
+//! For `locusta demo` and the examples:
+//! - `GET /flaky`: `500` for every fifth request ([`FLAKY_PERIOD`]), `200 ok` otherwise.
+//! - `POST /predict`: `{"features": [numbers]}` gives `{"label": "positive"|"negative",
+//!   "score": mean}`; `400` for anything else.
+//!
 //! - Anything else: `404`; a known path with another method: `405` with `allow`.
 //!
 //! [`Mode::Fast`] answers every request like `GET /`, for benchmarks.
@@ -67,4 +73,5 @@ mod target;
 
 pub use counts::Counts;
 pub use options::{Mode, TargetOptions};
+pub use routes::FLAKY_PERIOD;
 pub use target::Target;

@@ -22,6 +22,8 @@ pub(crate) struct Shared {
     pub(crate) sessions: AtomicU64,
     /// Cancelled when the server shuts down; cuts `/slow` sleeps short.
     pub(crate) shutdown: CancellationToken,
+    /// Requests to `/flaky` so far: decides which ones fail.
+    pub(crate) flaky_requests: AtomicU64,
 }
 
 /// [`Mode::Full`](crate::Mode::Full): routes each request to its endpoint.

@@ -95,6 +95,7 @@ impl Target {
             shared: Arc::new(Shared {
                 counter: Counter::new(),
                 sessions: AtomicU64::new(0),
+                flaky_requests: AtomicU64::new(0),
                 shutdown: CancellationToken::new(),
             }),
             tasks: TaskTracker::new(),

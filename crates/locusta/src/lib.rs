@@ -29,14 +29,16 @@
 
 mod cli;
 mod console;
+mod demo;
 mod http_glue;
 mod limits;
 mod logging;
 mod run;
 mod shutdown;
 
+pub use demo::run_demo;
 pub use http_glue::UserContextExt;
-pub use run::{run_cli, run_cli_from};
+pub use run::{run_cli, run_cli_from, run_locustfile_cli};
 
 /// The engine, HTTP client and statistics crates, for programs that need more than the prelude.
 pub use locusta_engine as engine;

@@ -1,9 +1,15 @@
-//! The `locusta` command.
+//! The `locusta` command: `locusta -f locustfile.lua [Locust's options]`, or `locusta demo`.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Lua locustfiles (-f) plug in here; until then the binary knows no user classes and
-    // explains how to define them.
-    locusta::run_cli(Vec::new())
+    let mut args = std::env::args_os();
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|first| first == "demo")
+    {
+        args.nth(1);
+        return locusta::run_demo(args);
+    }
+    locusta::run_locustfile_cli()
 }

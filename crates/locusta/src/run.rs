@@ -12,7 +12,12 @@ use locusta_http::HttpConfig;
 use locusta_runner::{Runner, RunnerConfig, Target};
 use locusta_stats::{Clock, RunView};
 
+use locusta_lua::{Locustfile, split_locustfile_arg};
+
 use crate::cli::{Args, Plan, RunPlan, plan};
+
+/// The locustfile read when `-f` is not given (Locust's is `locustfile.py`).
+const DEFAULT_LOCUSTFILE: &str = "locustfile.lua";
 use crate::{console, limits, logging, shutdown};
 
 /// Runs the command line of this process against `classes`. See the crate docs.
@@ -26,6 +31,28 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    run(args, ClassSource::Given(classes))
+}
+
+/// The `locusta` command: user classes from Lua locustfiles (`-f`).
+pub fn run_locustfile_cli() -> ExitCode {
+    run(std::env::args_os(), ClassSource::Locustfile)
+}
+
+/// Where the user classes come from.
+pub(crate) enum ClassSource {
+    /// Defined by the program (the Rust API).
+    Given(Vec<UserClass>),
+    /// Loaded from the Lua locustfile(s) named by `-f` (default `locustfile.lua`).
+    Locustfile,
+}
+
+/// Parses `args`, obtains the classes, and runs.
+pub(crate) fn run<I, T>(args: I, source: ClassSource) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let args = match Args::try_parse_from(args) {
         Ok(args) => args,
         Err(error) => {
@@ -33,10 +60,34 @@ where
             return exit_code(error.exit_code());
         }
     };
+    // The locustfile(s) the classes came from, to name them in errors.
+    let mut origin = None;
+    let classes = match source {
+        ClassSource::Given(classes) => classes,
+        ClassSource::Locustfile => {
+            let arg = args
+                .locustfile
+                .clone()
+                .unwrap_or_else(|| DEFAULT_LOCUSTFILE.to_string());
+            match Locustfile::load(&split_locustfile_arg(&arg)) {
+                Ok(locustfile) => {
+                    origin = Some(arg);
+                    locustfile.user_classes()
+                }
+                Err(error) => {
+                    eprintln!("locusta: {error}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    };
     let plan = match plan(args, classes) {
         Ok(plan) => plan,
         Err(error) => {
-            eprintln!("locusta: {error}");
+            match origin {
+                Some(file) => eprintln!("locusta: {file}: {error}"),
+                None => eprintln!("locusta: {error}"),
+            }
             return exit_code(error.exit_code());
         }
     };

@@ -47,15 +47,27 @@ function Child:own() end
     let paced = &classes[0];
     assert_eq!(paced.host.as_deref(), Some("http://127.0.0.1:1"));
     assert_eq!(paced.weight, 3.0);
-    assert_eq!(paced.wait_time, WaitTime::ConstantPacing(Duration::from_secs(2)));
+    assert_eq!(
+        paced.wait_time,
+        WaitTime::ConstantPacing(Duration::from_secs(2))
+    );
     assert_eq!(tasks(&paced.tasks), [("a", 2)]);
     let fixed = &classes[1];
     assert_eq!(fixed.fixed_count, 4);
-    assert_eq!(fixed.wait_time, WaitTime::ConstantPacing(Duration::from_millis(250)));
+    assert_eq!(
+        fixed.wait_time,
+        WaitTime::ConstantPacing(Duration::from_millis(250))
+    );
     assert_eq!(tasks(&fixed.tasks), [("one", 1), ("two", 5)]);
     let keyed = &classes[2];
-    assert_eq!(keyed.wait_time, WaitTime::Constant(Duration::from_millis(500)));
-    assert_eq!(tasks(&keyed.tasks), [("third", 3), ("first", 1), ("second", 2)]);
+    assert_eq!(
+        keyed.wait_time,
+        WaitTime::Constant(Duration::from_millis(500))
+    );
+    assert_eq!(
+        tasks(&keyed.tasks),
+        [("third", 3), ("first", 1), ("second", 2)]
+    );
     let child = &classes[3];
     assert_eq!(child.wait_time, locusta_engine::between(1.0, 2.0));
     assert_eq!(tasks(&child.tasks), [("inherited", 1), ("own", 4)]);
@@ -87,7 +99,11 @@ end
 "#,
     )
     .await;
-    assert_eq!(target.count("GET", "/item"), 1, "three runs, the third requests");
+    assert_eq!(
+        target.count("GET", "/item"),
+        1,
+        "three runs, the third requests"
+    );
     assert_eq!(target.count("GET", "/world"), 1, "on_stop ran once");
 }
 
@@ -122,10 +138,18 @@ end
     ))
     .await;
     assert_eq!(target.count("GET", "/hello"), 2);
-    assert_eq!(target.count("GET", "/echo"), 2, "on_stop ran after the kill");
+    assert_eq!(
+        target.count("GET", "/echo"),
+        2,
+        "on_stop ran after the kill"
+    );
     let view = view(snapshot);
     assert!(view.exceptions().is_empty());
-    assert!(view.entries().iter().any(|row| row.name() == "/echo?name=kept"));
+    assert!(
+        view.entries()
+            .iter()
+            .any(|row| row.name() == "/echo?name=kept")
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -41,11 +41,23 @@ end
     );
     let entries = view.entries();
     let echo = entries.iter().find(|row| row.name() == "echo").unwrap();
-    assert!((250.0..260.0).contains(&echo.avg_response_time_ms()), "{}", echo.avg_response_time_ms());
+    assert!(
+        (250.0..260.0).contains(&echo.avg_response_time_ms()),
+        "{}",
+        echo.avg_response_time_ms()
+    );
     assert_eq!(echo.avg_content_length(), 4.0);
     let connect = entries.iter().find(|row| row.name() == "connect").unwrap();
-    assert!((12.0..=13.0).contains(&connect.min_response_time_ms()), "{}", connect.min_response_time_ms());
-    let errors: Vec<String> = view.errors().iter().map(|e| e.error().to_string()).collect();
+    assert!(
+        (12.0..=13.0).contains(&connect.min_response_time_ms()),
+        "{}",
+        connect.min_response_time_ms()
+    );
+    let errors: Vec<String> = view
+        .errors()
+        .iter()
+        .map(|e| e.error().to_string())
+        .collect();
     assert!(errors.contains(&"refused".to_string()), "{errors:?}");
     assert!(errors.iter().any(|e| e.contains("boom")), "{errors:?}");
 }

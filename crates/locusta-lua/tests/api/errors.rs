@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use locusta_target::{Target, TargetOptions};
 
-use crate::support::{local, locustfile, run_until_done, run_users, view, write_file};
+use crate::support::{local, locustfile, run_until_done, run_users, view};
 
 #[tokio::test]
 async fn task_error_is_recorded_with_traceback_and_the_user_continues() {
@@ -47,8 +47,16 @@ end
     assert_eq!(row.count(), tasks);
     assert_eq!(row.msg(), format!("{path}:6: the cart was empty"));
     eprintln!("traceback:\n{}", row.traceback());
-    assert!(row.traceback().contains(&format!("{path}:6")), "{}", row.traceback());
-    assert!(row.traceback().contains(&format!("{path}:13")), "{}", row.traceback());
+    assert!(
+        row.traceback().contains(&format!("{path}:6")),
+        "{}",
+        row.traceback()
+    );
+    assert!(
+        row.traceback().contains(&format!("{path}:13")),
+        "{}",
+        row.traceback()
+    );
     assert!(!row.traceback().contains("locusta:"), "{}", row.traceback());
 }
 
@@ -91,9 +99,15 @@ end
     let exceptions = view.exceptions();
     assert_eq!(exceptions.len(), 1);
     assert_eq!(exceptions[0].count(), 3);
-    eprintln!("msg: {}\ntraceback:\n{}", exceptions[0].msg(), exceptions[0].traceback());
+    eprintln!(
+        "msg: {}\ntraceback:\n{}",
+        exceptions[0].msg(),
+        exceptions[0].traceback()
+    );
     assert!(
-        exceptions[0].msg().starts_with(&format!("{path}:7: attempt to concatenate")),
+        exceptions[0]
+            .msg()
+            .starts_with(&format!("{path}:7: attempt to concatenate")),
         "{}",
         exceptions[0].msg()
     );
@@ -135,11 +149,29 @@ end
     .await;
     let view = view(snapshot);
     let exceptions = view.exceptions();
-    assert_eq!(exceptions.len(), 1, "{:?}", exceptions.iter().map(|e| e.msg()).collect::<Vec<_>>());
+    assert_eq!(
+        exceptions.len(),
+        1,
+        "{:?}",
+        exceptions.iter().map(|e| e.msg()).collect::<Vec<_>>()
+    );
     let row = &exceptions[0];
     eprintln!("msg: {}\ntraceback:\n{}", row.msg(), row.traceback());
-    assert!(row.count() >= 2, "the spinner ran again after its error: {}", row.count());
-    assert!(row.msg().contains("Spinner.spin ran for more than 200ms without yielding"), "{}", row.msg());
-    assert!(row.traceback().contains(&format!("{path}:8 function spin")), "{}", row.traceback());
+    assert!(
+        row.count() >= 2,
+        "the spinner ran again after its error: {}",
+        row.count()
+    );
+    assert!(
+        row.msg()
+            .contains("Spinner.spin ran for more than 200ms without yielding"),
+        "{}",
+        row.msg()
+    );
+    assert!(
+        row.traceback().contains(&format!("{path}:8 function spin")),
+        "{}",
+        row.traceback()
+    );
     assert!(target.count("GET", "/world") >= 2, "the other user ran too");
 }

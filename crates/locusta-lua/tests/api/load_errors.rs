@@ -6,7 +6,9 @@ use crate::support::{load_error, write_file};
 
 /// The error's text, with the temporary path shortened to `FILE`.
 fn text(error: &LoadError, path: &std::path::Path) -> String {
-    error.to_string().replace(&path.display().to_string(), "FILE")
+    error
+        .to_string()
+        .replace(&path.display().to_string(), "FILE")
 }
 
 #[test]
@@ -15,7 +17,10 @@ fn syntax_error_names_file_and_line() {
         "syntax.lua",
         "Web = HttpUser {}\n\ntask()\nfunction Web:go()\n    self.client:get(\"/\"\nend\n",
     );
-    assert!(matches!(error, LoadError::Syntax { line: Some(6), .. }), "{error:?}");
+    assert!(
+        matches!(error, LoadError::Syntax { line: Some(6), .. }),
+        "{error:?}"
+    );
     let text = text(&error, &path);
     assert!(text.starts_with("FILE:6: syntax error: "), "{text}");
 }
@@ -23,9 +28,18 @@ fn syntax_error_names_file_and_line() {
 #[test]
 fn runtime_error_at_load_names_file_and_line() {
     let (error, path) = load_error("runtime.lua", "local x = nil\n\nlocal y = x.field\n");
-    assert!(matches!(error, LoadError::Runtime { line: Some(3), .. }), "{error:?}");
-    assert_eq!(text(&error, &path), "FILE:3: attempt to index nil with 'field'");
-    let (error, path) = load_error("api.lua", "Web = HttpUser {\n  wait_time = between(1, \"x\"),\n}\n");
+    assert!(
+        matches!(error, LoadError::Runtime { line: Some(3), .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        text(&error, &path),
+        "FILE:3: attempt to index nil with 'field'"
+    );
+    let (error, path) = load_error(
+        "api.lua",
+        "Web = HttpUser {\n  wait_time = between(1, \"x\"),\n}\n",
+    );
     assert_eq!(
         text(&error, &path),
         "FILE:2: between() needs its second argument as a number of seconds >= 0, got x"
@@ -40,7 +54,10 @@ fn no_user_class() {
         text(&error, &path),
         "No User class found in FILE: define one with QuickstartUser = HttpUser { ... }"
     );
-    let (error, path) = load_error("local.lua", "local Web = HttpUser {}\ntask()\nfunction Web:go() end\n");
+    let (error, path) = load_error(
+        "local.lua",
+        "local Web = HttpUser {}\ntask()\nfunction Web:go() end\n",
+    );
     let text = text(&error, &path);
     assert!(text.contains("classes kept in local variables"), "{text}");
     let (error, _) = load_error("abstract.lua", "Base = HttpUser { abstract = true }\n");
@@ -53,7 +70,10 @@ fn task_that_is_not_a_function() {
         "tasks.lua",
         "local x = 1\nWeb = HttpUser {\n    tasks = { \"missing\" },\n}\n",
     );
-    assert!(matches!(error, LoadError::InvalidClass { line: 2, .. }), "{error:?}");
+    assert!(
+        matches!(error, LoadError::InvalidClass { line: 2, .. }),
+        "{error:?}"
+    );
     assert_eq!(
         text(&error, &path),
         "FILE:2: Web: tasks: task entry 1 names 'missing', which is not a method of the class (it is nil)"
@@ -76,9 +96,15 @@ fn task_that_is_not_a_function() {
         text(&error, &path),
         "FILE:2: task(1) is not followed by a method definition (function Class:name() ... end)"
     );
-    let (error, path) = load_error("wait.lua", "Web = HttpUser { wait_time = function() return 1 end }\n");
+    let (error, path) = load_error(
+        "wait.lua",
+        "Web = HttpUser { wait_time = function() return 1 end }\n",
+    );
     let text = text(&error, &path);
-    assert!(text.starts_with("FILE:1: Web: wait_time must be between(a, b)"), "{text}");
+    assert!(
+        text.starts_with("FILE:1: Web: wait_time must be between(a, b)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -119,5 +145,10 @@ fn several_files_each_in_its_own_environment() {
 fn missing_file() {
     let error = Locustfile::load(&["/nonexistent/locustfile.lua".into()]).unwrap_err();
     assert!(matches!(error, LoadError::NotFound { .. }), "{error:?}");
-    assert!(error.to_string().starts_with("Could not find '/nonexistent/locustfile.lua'"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("Could not find '/nonexistent/locustfile.lua'"),
+        "{error}"
+    );
 }

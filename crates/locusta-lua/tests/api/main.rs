@@ -3,6 +3,7 @@
 
 mod classes;
 mod custom;
+mod docs;
 mod errors;
 mod load_errors;
 mod quickstart;

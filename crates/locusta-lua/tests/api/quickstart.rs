@@ -61,7 +61,11 @@ async fn quickstart_logs_in_once_per_user_and_groups_items() {
     ))
     .await;
 
-    assert_eq!(target.count("POST", "/login"), USERS as u64, "one login per user");
+    assert_eq!(
+        target.count("POST", "/login"),
+        USERS as u64,
+        "one login per user"
+    );
     let hello = target.count("GET", "/hello");
     assert!(hello > 0, "hello_world ran");
     assert_eq!(hello, target.count("GET", "/world"));

@@ -28,8 +28,14 @@ end
     )
     .await;
     let rows = rows(&view);
-    assert!(rows.contains(&("GET".into(), "echo".into(), 1, 0)), "{rows:?}");
-    assert!(rows.contains(&("GET".into(), "/echo?k=2&k=1".into(), 1, 0)), "{rows:?}");
+    assert!(
+        rows.contains(&("GET".into(), "echo".into(), 1, 0)),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&("GET".into(), "/echo?k=2&k=1".into(), 1, 0)),
+        "{rows:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]

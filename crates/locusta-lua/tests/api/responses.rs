@@ -67,10 +67,53 @@ end
     )
     .await;
     let rows = rows(&view);
-    assert!(rows.contains(&("GET".into(), "/status/404".into(), 1, 0)), "{rows:?}");
-    assert!(rows.contains(&("GET".into(), "wrong body".into(), 1, 1)), "{rows:?}");
-    assert!(rows.contains(&("GET".into(), "/status/500".into(), 1, 1)), "{rows:?}");
-    assert!(rows.contains(&("GET".into(), "/status/502".into(), 1, 1)), "{rows:?}");
-    let errors: Vec<String> = view.errors().iter().map(|e| e.error().to_string()).collect();
-    assert!(errors.contains(&"CatchResponseError('Got wrong response')".to_string()), "{errors:?}");
+    assert!(
+        rows.contains(&("GET".into(), "/status/404".into(), 1, 0)),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&("GET".into(), "wrong body".into(), 1, 1)),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&("GET".into(), "/status/500".into(), 1, 1)),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&("GET".into(), "/status/502".into(), 1, 1)),
+        "{rows:?}"
+    );
+    let errors: Vec<String> = view
+        .errors()
+        .iter()
+        .map(|e| e.error().to_string())
+        .collect();
+    assert!(
+        errors.contains(&"CatchResponseError('Got wrong response')".to_string()),
+        "{errors:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_response_lives_until_the_end_of_its_task() {
+    run_script(
+        r#"
+Checker = HttpUser {}
+function Checker:on_start()
+    self.login = self.client:get("/hello")
+    self.text = self.login.text
+end
+task()
+function Checker:check()
+    assert(self.text == "hello")
+    local ok, err = pcall(function() return self.login.status_code end)
+    assert(not ok and string.find(tostring(err), "no longer available", 1, true), tostring(err))
+    local first = self.client:get("/hello")
+    local second = self.client:get("/world")
+    assert(first.text == "hello" and second.text == "world")
+    error(StopUser)
+end
+"#,
+    )
+    .await;
 }

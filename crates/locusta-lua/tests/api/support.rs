@@ -172,7 +172,11 @@ pub async fn run_script(source: &str) -> (RunView, locusta_target::Target) {
         .iter()
         .map(|row| format!("{} ({}x)\n{}", row.msg(), row.count(), row.traceback()))
         .collect();
-    assert!(errors.is_empty(), "the script raised errors:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "the script raised errors:\n{}",
+        errors.join("\n")
+    );
     assert!(ended, "the script's users did not all end");
     (view, target)
 }

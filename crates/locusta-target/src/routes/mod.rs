@@ -5,6 +5,7 @@
 //! response body that a framework would hide.
 
 mod control;
+mod demo;
 mod echo;
 mod quickstart;
 
@@ -19,6 +20,7 @@ use crate::endpoint::Endpoint;
 use crate::response::{Reply, later, now, text};
 use crate::service::Shared;
 
+pub use demo::FLAKY_PERIOD;
 pub(crate) use quickstart::root;
 
 /// Counts `request`, then answers it.
@@ -42,6 +44,8 @@ pub(crate) fn dispatch(shared: &std::sync::Arc<Shared>, request: Request<Incomin
         Endpoint::Redirect => now(control::redirect(query)),
         Endpoint::Close => now(control::close()),
         Endpoint::EchoGet | Endpoint::EchoPost => later(echo::echo(request)),
+        Endpoint::Flaky => now(demo::flaky(shared)),
+        Endpoint::Predict => later(demo::predict(request)),
     }
 }
 

@@ -4,6 +4,7 @@ mod binary;
 mod close;
 mod control;
 mod counting;
+mod demo;
 mod echo;
 mod lifecycle;
 mod quickstart;

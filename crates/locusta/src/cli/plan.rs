@@ -65,8 +65,8 @@ pub enum PlanError {
         available: Vec<String>,
     },
     /// No class to run.
-    #[error("No User class found!{}", .0.as_ref().map(|file| format!(" {file}: Lua locustfiles are not supported by this build yet; define user classes with the Rust API (see examples/quickstart.rs).")).unwrap_or_default())]
-    NoClasses(Option<String>),
+    #[error("No User class found!")]
+    NoClasses,
     /// A class without tasks.
     #[error("No tasks defined on {0}. Add at least one task with a positive weight.")]
     NoTasks(String),
@@ -92,7 +92,7 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
         ));
     }
     if classes.is_empty() {
-        return Err(PlanError::NoClasses(args.locustfile));
+        return Err(PlanError::NoClasses);
     }
     let classes = select_classes(classes, &args.user_classes)?;
     if let Some(class) = classes

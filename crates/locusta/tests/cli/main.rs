@@ -1,9 +1,12 @@
 //! End-to-end tests of the `locusta` crate: user classes written with the Rust API, run by the
 //! real engine against real servers on 127.0.0.1, and the real binaries.
 
+mod binary;
 mod custom_client;
 mod exceptions;
 mod failures;
+mod load_errors;
+mod lua_examples;
 mod quickstart;
 mod signals;
 mod support;
