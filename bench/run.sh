@@ -3,11 +3,12 @@
 #
 #   bash bench/run.sh [throughput|memory|all]      (default: all)
 #
-# throughput: wrk -t1 -c50 and `bench_users GetUser -u 50 --threads 1`, one after the other,
+# throughput: wrk -t1 -c50, `bench_users GetUser -u 50 --threads 1` (native Rust users) and
+#             `locusta -f bench/lua/get.lua -u 50 --threads 1` (Lua users), one after the other,
 #             against the same target process; requests/s, generator CPU seconds (user+sys),
-#             requests per CPU-second, and the locusta/wrk ratio.
-# memory:     `bench_users IdleUser -u 10000` and `-u 100` (baseline); VmRSS of each once every
-#             user is spawned and idle on its keep-alive connection; KB per idle user.
+#             requests per CPU-second, and the ratios to wrk.
+# memory:     `IdleUser -u 10000` and `-u 100` (baseline), native and Lua; VmRSS of each once
+#             every user is spawned and idle on its keep-alive connection; KB per idle user.
 #
 # The target is nginx (worker_processes 1) when it is installed or installable, else the
 # in-repo `locusta-target --fast --threads 1`. The target is pinned to core 0 and the
@@ -51,6 +52,9 @@ SETTLE=3
 
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BENCH_USERS=$TARGET_DIR/release/examples/bench_users
+LOCUSTA=$TARGET_DIR/release/locusta
+LUA_GET=$ROOT/bench/lua/get.lua
+LUA_IDLE=$ROOT/bench/lua/idle.lua
 LOCUSTA_TARGET=$TARGET_DIR/release/locusta-target
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/locusta-bench.XXXXXX")
@@ -337,20 +341,22 @@ run_wrk() {
     record_throughput wrk "$round" "$reqs" "$rps" "${errors:-0 errors}"
 }
 
-# run_locusta TOOL CLASS ROUND: one bench_users run of CLASS, recorded as TOOL.
+# run_locusta TOOL ROUND GENERATOR...: one run of a Locusta program (bench_users with a class,
+# or locusta -f FILE), recorded as TOOL.
 run_locusta() {
-    local tool=$1 class=$2 round=$3
-    local name="$tool-$round" row reqs fails rps
-    measure "$name" "$BENCH_USERS" "$class" --headless -H "$TARGET_URL" -u "$CONNS" -r "$CONNS" \
+    local tool=$1 round=$2
+    shift 2
+    local class="$*" name="$tool-$round" row reqs fails rps
+    measure "$name" "$@" --headless -H "$TARGET_URL" -u "$CONNS" -r "$CONNS" \
         -t "${DURATION}s" --threads 1 --only-summary
     # The summary goes to stderr, as Locust's does.
     # The first "Aggregated" row is the request table's: # reqs, # fails | avg min max med | req/s ...
     row=$(cat "$WORK/$name.out" "$WORK/$name.err" | grep -m1 -E '^ +Aggregated ' || true)
-    [[ -n $row ]] || die "no Aggregated row from bench_users $class (exit $RUN_RC): $(tail -n 20 "$WORK/$name.err" "$WORK/$name.out")"
+    [[ -n $row ]] || die "no Aggregated row from $class (exit $RUN_RC): $(tail -n 20 "$WORK/$name.err" "$WORK/$name.out")"
     reqs=$(awk -F'|' '{ split($1, a, " "); print a[2] }' <<<"$row")
     fails=$(awk -F'|' '{ split($1, a, " "); print a[3] }' <<<"$row")
     rps=$(awk -F'|' '{ split($3, a, " "); print a[1] }' <<<"$row")
-    ((RUN_RC == 0)) || log "bench_users $class exited with $RUN_RC (failures: $fails)"
+    ((RUN_RC == 0)) || log "$class exited with $RUN_RC (failures: $fails)"
     record_throughput "$tool" "$round" "$reqs" "$rps" "fails $fails"
 }
 
@@ -383,33 +389,41 @@ throughput() {
         log "throughput round $round/$ROUNDS: wrk -t1 -c$CONNS -d${DURATION}s"
         run_wrk "$round"
         log "throughput round $round/$ROUNDS: bench_users GetUser -u $CONNS -r $CONNS -t ${DURATION}s --threads 1"
-        run_locusta locusta GetUser "$round"
+        run_locusta locusta "$round" "$BENCH_USERS" GetUser
+        log "throughput round $round/$ROUNDS: locusta -f bench/lua/get.lua -u $CONNS -r $CONNS -t ${DURATION}s --threads 1"
+        run_locusta lua "$round" "$LOCUSTA" -f "$LUA_GET"
         if [[ -n ${BENCH_RAW:-} ]]; then
-            log "throughput round $round/$ROUNDS: bench_users RawGetUser (diagnostic: no HttpSession/hyper)"
-            run_locusta raw RawGetUser "$round"
+            log "throughput round $round/$ROUNDS: bench_users RawGetUser (diagnostic: no HTTP client)"
+            run_locusta raw "$round" "$BENCH_USERS" RawGetUser
         fi
     done
-    local w_rps w_cpu w_per l_rps l_cpu l_per
+    local w_rps w_cpu w_per l_rps l_cpu l_per u_rps u_cpu u_per
     # shellcheck disable=SC2086
     {
         w_rps=$(median ${RPS[wrk]}); w_cpu=$(median ${CPU[wrk]}); w_per=$(median ${PER_CPU[wrk]})
         l_rps=$(median ${RPS[locusta]}); l_cpu=$(median ${CPU[locusta]}); l_per=$(median ${PER_CPU[locusta]})
+        u_rps=$(median ${RPS[lua]}); u_cpu=$(median ${CPU[lua]}); u_per=$(median ${PER_CPU[lua]})
     }
     THROUGHPUT_SUMMARY=$(
-        printf '%-28s %14s %14s %10s\n' "" wrk locusta "locusta/wrk"
-        printf '%-28s %14.0f %14.0f %9.2fx\n' "requests/s" "$w_rps" "$l_rps" "$(calc "$l_rps / $w_rps")"
-        printf '%-28s %14.2f %14.2f %9.2fx\n' "generator CPU s (user+sys)" "$w_cpu" "$l_cpu" "$(calc "$l_cpu / $w_cpu")"
-        printf '%-28s %14.0f %14.0f %9.2fx\n' "requests per CPU-second" "$w_per" "$l_per" "$(calc "$l_per / $w_per")"
+        printf '%-28s %12s %12s %12s %12s %12s\n' "" wrk "native" "lua" "native/wrk" "lua/wrk"
+        printf '%-28s %12.0f %12.0f %12.0f %11.2fx %11.2fx\n' "requests/s" "$w_rps" "$l_rps" "$u_rps" \
+            "$(calc "$l_rps / $w_rps")" "$(calc "$u_rps / $w_rps")"
+        printf '%-28s %12.2f %12.2f %12.2f %11.2fx %11.2fx\n' "generator CPU s (user+sys)" "$w_cpu" "$l_cpu" "$u_cpu" \
+            "$(calc "$l_cpu / $w_cpu")" "$(calc "$u_cpu / $w_cpu")"
+        printf '%-28s %12.0f %12.0f %12.0f %11.2fx %11.2fx\n' "requests per CPU-second" "$w_per" "$l_per" "$u_per" \
+            "$(calc "$l_per / $w_per")" "$(calc "$u_per / $w_per")"
         # shellcheck disable=SC2086
-        printf '%-28s %14.2f %14.2f\n' "  user CPU us per request" "$(median ${USER_US[wrk]})" "$(median ${USER_US[locusta]})"
+        printf '%-28s %12.2f %12.2f %12.2f\n' "  user CPU us per request" "$(median ${USER_US[wrk]})" \
+            "$(median ${USER_US[locusta]})" "$(median ${USER_US[lua]})"
         # shellcheck disable=SC2086
-        printf '%-28s %14.2f %14.2f\n' "  sys CPU us per request" "$(median ${SYS_US[wrk]})" "$(median ${SYS_US[locusta]})"
+        printf '%-28s %12.2f %12.2f %12.2f\n' "  sys CPU us per request" "$(median ${SYS_US[wrk]})" \
+            "$(median ${SYS_US[locusta]})" "$(median ${SYS_US[lua]})"
         if [[ -n ${BENCH_RAW:-} ]]; then
             local r_per
             # shellcheck disable=SC2086
             r_per=$(median ${PER_CPU[raw]})
-            printf '%-28s %14s %14.0f %9.2fx  (RawGetUser: engine+stats, no HTTP client)\n' \
-                "  raw-socket user, req/cpu-s" "" "$r_per" "$(calc "$r_per / $w_per")"
+            printf '%-28s %12s %12.0f %12s %11.2fx  (RawGetUser: engine+stats, no HTTP client)\n' \
+                "  raw-socket user, req/cpu-s" "" "$r_per" "" "$(calc "$r_per / $w_per")"
         fi
     )
 }
@@ -419,12 +433,14 @@ throughput() {
 MEMORY_ROWS=()
 declare -A RSS=() TRIMMED=()
 
-# Starts IdleUser with $1 users, waits until they are spawned and idle, reads VmRSS, waits for
-# the run to end. Sets RSS[$1].
+# idle_run KIND USERS GENERATOR...: starts USERS idle users, waits until they are spawned and
+# idle, reads VmRSS, waits for the run to end. Sets RSS[KIND-USERS].
 idle_run() {
-    local users=$1 name="idle-$1" pid deadline sockets rss hwm row reqs fails rc=0
-    log "memory: bench_users IdleUser -u $users -r $users -t ${MEMORY_RUN_TIME}s --threads 1"
-    taskset -c "$GEN_CORE" "$BENCH_USERS" IdleUser --headless -H "$TARGET_URL" -u "$users" -r "$users" \
+    local kind=$1 users=$2
+    shift 2
+    local name="idle-$kind-$users" pid deadline sockets rss hwm row reqs fails rc=0
+    log "memory: $kind: $* -u $users -r $users -t ${MEMORY_RUN_TIME}s --threads 1"
+    taskset -c "$GEN_CORE" "$@" --headless -H "$TARGET_URL" -u "$users" -r "$users" \
         -t "${MEMORY_RUN_TIME}s" --threads 1 --only-summary >"$WORK/$name.out" 2>"$WORK/$name.err" &
     pid=$!
     STARTED+=("$pid")
@@ -449,45 +465,55 @@ idle_run() {
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
     hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
     sockets=$(find "/proc/$pid/fd" -lname 'socket:*' 2>/dev/null | wc -l)
-    RSS[$users]=$rss
-    log "memory: $users users: VmRSS ${rss} KB (peak ${hwm} KB), $sockets sockets"
+    RSS[$kind-$users]=$rss
+    log "memory: $kind, $users users: VmRSS ${rss} KB (peak ${hwm} KB), $sockets sockets"
     if [[ -n ${BENCH_TRIM:-} ]]; then
         # Diagnostic: how much of the RSS is heap that was freed but not returned to the OS.
         gdb -p "$pid" -batch -ex 'call (int)malloc_trim(0)' >/dev/null 2>&1 || log "gdb malloc_trim failed"
-        TRIMMED[$users]=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-        log "memory: $users users: VmRSS after malloc_trim(0): ${TRIMMED[$users]} KB"
+        TRIMMED[$kind-$users]=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+        log "memory: $kind, $users users: VmRSS after malloc_trim(0): ${TRIMMED[$kind-$users]} KB"
     fi
     log "memory: waiting for the run to end"
     wait "$pid" || rc=$?
     row=$(cat "$WORK/$name.out" "$WORK/$name.err" | grep -m1 -E '^ +Aggregated ' || true)
     reqs=$(awk -F'|' '{ split($1, a, " "); print a[2] }' <<<"$row")
     fails=$(awk -F'|' '{ split($1, a, " "); print a[3] }' <<<"$row")
-    MEMORY_ROWS+=("$(printf '%-10s %10s %10s %8s %9s %10s  exit %s' \
-        "$users" "$rss" "$hwm" "$sockets" "${reqs:-?}" "${fails:-?}" "$rc")")
+    MEMORY_ROWS+=("$(printf '%-7s %-10s %10s %10s %8s %9s %10s  exit %s' \
+        "$kind" "$users" "$rss" "$hwm" "$sockets" "${reqs:-?}" "${fails:-?}" "$rc")")
 }
 
 memory() {
     if ((NOFILE < IDLE_USERS + 200)); then
         log "warning: open file limit $NOFILE is too low for $IDLE_USERS idle users (raise ulimit -Hn)"
     fi
-    idle_run "$BASE_USERS"
-    idle_run "$IDLE_USERS"
-    PER_USER_KB=$(calc "(${RSS[$IDLE_USERS]} - ${RSS[$BASE_USERS]}) / ($IDLE_USERS - $BASE_USERS)")
-    if [[ -n ${BENCH_TRIM:-} ]]; then
-        PER_USER_TRIMMED_KB=$(calc "(${TRIMMED[$IDLE_USERS]} - ${TRIMMED[$BASE_USERS]}) / ($IDLE_USERS - $BASE_USERS)")
-    fi
+    local kind
+    for kind in native lua; do
+        if [[ $kind == native ]]; then
+            idle_run native "$BASE_USERS" "$BENCH_USERS" IdleUser
+            idle_run native "$IDLE_USERS" "$BENCH_USERS" IdleUser
+        else
+            idle_run lua "$BASE_USERS" "$LOCUSTA" -f "$LUA_IDLE"
+            idle_run lua "$IDLE_USERS" "$LOCUSTA" -f "$LUA_IDLE"
+        fi
+        PER_USER_KB[$kind]=$(calc "(${RSS[$kind-$IDLE_USERS]} - ${RSS[$kind-$BASE_USERS]}) / ($IDLE_USERS - $BASE_USERS)")
+        if [[ -n ${BENCH_TRIM:-} ]]; then
+            PER_USER_TRIMMED_KB[$kind]=$(calc "(${TRIMMED[$kind-$IDLE_USERS]} - ${TRIMMED[$kind-$BASE_USERS]}) / ($IDLE_USERS - $BASE_USERS)")
+        fi
+    done
 }
+declare -A PER_USER_KB=() PER_USER_TRIMMED_KB=()
 
 # ---------------------------------------------------------------------------------------------
 main() {
     ensure_tools
     raise_nofile
     if [[ -z ${BENCH_NO_BUILD:-} ]]; then
-        log "cargo build --release -p locusta --example bench_users -p locusta-target"
-        run_waited cargo build --release -p locusta --example bench_users -p locusta-target >&2 ||
+        log "cargo build --release -p locusta --bin locusta --example bench_users -p locusta-target"
+        run_waited cargo build --release -p locusta --bin locusta --example bench_users -p locusta-target >&2 ||
             die "cargo build failed (BENCH_NO_BUILD=1 runs the binaries already built)"
     fi
     [[ -x $BENCH_USERS ]] || die "$BENCH_USERS is missing"
+    [[ -x $LOCUSTA ]] || die "$LOCUSTA is missing"
     start_target
     log "target: $TARGET_DESC at $TARGET_URL (pid $TARGET_PID, core $TARGET_CORE); generator on core $GEN_CORE"
 
@@ -498,7 +524,7 @@ main() {
     {
         echo "Locusta benchmark $STAMP (mode: $MODE)"
         echo "commit:    $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo " + uncommitted changes (diff sha1 $(git -C "$ROOT" diff HEAD 2>/dev/null | sha1sum | cut -c1-12))")"
-        echo "binary:    $BENCH_USERS (built $(date -r "$BENCH_USERS" '+%Y-%m-%d %H:%M:%S'))"
+        echo "binaries:  $BENCH_USERS, $LOCUSTA (built $(date -r "$LOCUSTA" '+%Y-%m-%d %H:%M:%S'))"
         echo "machine:   $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)"
         echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (at the end)"
         echo "target:    $TARGET_DESC, $TARGET_URL, core $TARGET_CORE; generator core $GEN_CORE"
@@ -521,14 +547,16 @@ main() {
         if [[ $MODE == memory || $MODE == all ]]; then
             echo
             echo "== Memory: IdleUser (one GET / then idle on its keep-alive connection), one generator thread"
-            printf '%-10s %10s %10s %8s %9s %10s\n' users "VmRSS KB" "VmHWM KB" sockets requests failures
+            printf '%-7s %-10s %10s %10s %8s %9s %10s\n' kind users "VmRSS KB" "VmHWM KB" sockets requests failures
             printf '%s\n' "${MEMORY_ROWS[@]}"
-            printf 'RSS per idle user: (%s KB - %s KB) / %s = %.2f KB\n' \
-                "${RSS[$IDLE_USERS]}" "${RSS[$BASE_USERS]}" "$((IDLE_USERS - BASE_USERS))" "$PER_USER_KB"
-            if [[ -n ${BENCH_TRIM:-} ]]; then
-                printf 'after malloc_trim(0):  (%s KB - %s KB) / %s = %.2f KB  (the difference is freed heap glibc kept)\n' \
-                    "${TRIMMED[$IDLE_USERS]}" "${TRIMMED[$BASE_USERS]}" "$((IDLE_USERS - BASE_USERS))" "$PER_USER_TRIMMED_KB"
-            fi
+            for kind in native lua; do
+                printf 'RSS per idle %-6s user: (%s KB - %s KB) / %s = %.2f KB\n' "$kind" \
+                    "${RSS[$kind-$IDLE_USERS]}" "${RSS[$kind-$BASE_USERS]}" "$((IDLE_USERS - BASE_USERS))" "${PER_USER_KB[$kind]}"
+                if [[ -n ${BENCH_TRIM:-} ]]; then
+                    printf '  after malloc_trim(0): %.2f KB (the difference is freed heap glibc kept)\n' \
+                        "${PER_USER_TRIMMED_KB[$kind]}"
+                fi
+            done
         fi
     } | tee "$REPORT"
     log "written to $REPORT"
