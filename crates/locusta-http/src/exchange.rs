@@ -99,26 +99,3 @@ fn is_stale(e: &HeadFailure) -> bool {
             _ => false,
         }
 }
-#[cfg(test)]
-mod zz_sizes {
-    #[test]
-    fn zz_sizes() {
-        use crate::*;
-        let config = HttpConfig::builder().build().unwrap();
-        let base = crate::target::Base::parse("http://h").unwrap();
-        let target = crate::target::resolve(Some(&base), "/", None).unwrap();
-        let hop = crate::hop::Hop { method: http::Method::GET, target, headers: vec![], body: Default::default(), send_auth: true };
-        let pool = crate::pool::Pool::default();
-        let cell = std::cell::Cell::new(false);
-        let f = super::exchange(&pool, &config, &hop, None, None, &cell);
-        eprintln!("exchange {}", size_of_val(&f));
-        let f = crate::connection::Connection::open(&hop.target.origin, &config);
-        eprintln!("open {}", size_of_val(&f));
-        eprintln!("resp head {}", size_of::<crate::wire::parse::ResponseHead>());
-        eprintln!("target {}", size_of::<crate::target::Target>());
-        eprintln!("headermap {}", size_of::<http::HeaderMap>());
-        eprintln!("uri {}", size_of::<http::Uri>());
-        eprintln!("hop {}", size_of::<crate::hop::Hop>());
-        eprintln!("failure {}", size_of::<crate::error_text::Failure>());
-    }
-}

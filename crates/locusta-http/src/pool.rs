@@ -31,9 +31,7 @@ impl Pool {
     /// closed meanwhile; closed ones are dropped on the way.
     pub(crate) fn checkout(&self, origin: &Origin) -> Option<Box<Connection>> {
         let mut idle = self.idle.borrow_mut();
-        // Pointer equality first: requests to the session's host share its `Rc<Origin>`.
-        let matches = |idle: &Idle| std::ptr::eq(&*idle.origin, origin) || idle.origin.same(origin);
-        while let Some(index) = idle.iter().rposition(matches) {
+        while let Some(index) = idle.iter().rposition(|idle| idle.origin.same(origin)) {
             let mut conn = idle.remove(index).conn;
             if conn.is_open() {
                 return Some(conn);

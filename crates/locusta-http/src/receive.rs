@@ -37,7 +37,7 @@ impl Connection {
         head_request: bool,
         keep: usize,
     ) -> Result<ResponseHead, HeadFailure> {
-        self.prepare_read();
+        self.prepare_read(keep);
         let mut received = false;
         loop {
             if !self.read_buf.is_empty() {

@@ -1,6 +1,7 @@
 //! Building a request: `client.get("/item").query(&q).header(k, v).send().await`.
 
 use std::marker::PhantomData;
+use std::pin::pin;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -34,10 +35,13 @@ pub struct RequestBuilder<'a, M = Immediate> {
     url: &'a str,
     query: Option<String>,
     headers: Vec<(HeaderName, HeaderValue)>,
-    content_type: Option<HeaderValue>,
+    /// `Content-Type` of a `.json()`/`.form()` body (always one of two static values).
+    content_type: Option<&'static str>,
     body: Bytes,
     options: Options,
-    error: Option<Error>,
+    /// The first builder error, boxed: it is rare, and the builder is moved several times
+    /// per request.
+    error: Option<Box<Error>>,
     mode: PhantomData<M>,
 }
 
@@ -86,7 +90,9 @@ impl<'a> RequestBuilder<'a, Immediate> {
     pub async fn send(self) -> Result<Response, Error> {
         let session = self.session;
         let (hop, options) = self.prepare()?;
-        let response = session.perform(hop, options).await;
+        // Awaited through a pin where it is built: a request's future is large, and
+        // `.await` on it by value would copy it.
+        let response = pin!(session.perform(hop, options)).await;
         response.record(session.recorder(), response.error.as_deref());
         Ok(response)
     }
@@ -98,7 +104,9 @@ impl RequestBuilder<'_, Catch> {
     pub async fn send(self) -> Result<CatchResponse, Error> {
         let session = self.session;
         let (hop, options) = self.prepare()?;
-        let response = session.perform(hop, options).await;
+        // Awaited through a pin where it is built: a request's future is large, and
+        // `.await` on it by value would copy it.
+        let response = pin!(session.perform(hop, options)).await;
         Ok(CatchResponse::new(response, session.recorder().clone()))
     }
 }
@@ -160,7 +168,7 @@ impl<M> RequestBuilder<'_, M> {
         match serde_json::to_vec(value) {
             Ok(body) => {
                 self.body = body.into();
-                self.content_type = Some(HeaderValue::from_static("application/json"));
+                self.content_type = Some("application/json");
             }
             Err(e) => self.fail(e.into()),
         }
@@ -173,9 +181,7 @@ impl<M> RequestBuilder<'_, M> {
         match serde_urlencoded::to_string(value) {
             Ok(body) => {
                 self.body = body.into();
-                self.content_type = Some(HeaderValue::from_static(
-                    "application/x-www-form-urlencoded",
-                ));
+                self.content_type = Some("application/x-www-form-urlencoded");
             }
             Err(e) => self.fail(e.into()),
         }
@@ -210,20 +216,20 @@ impl<M> RequestBuilder<'_, M> {
     }
 
     fn fail(&mut self, error: Error) {
-        self.error.get_or_insert(error);
+        self.error.get_or_insert_with(|| Box::new(error));
     }
 
     /// Resolves the URL and assembles the first hop.
     fn prepare(self) -> Result<(Hop, Options), Error> {
         if let Some(error) = self.error {
-            return Err(error);
+            return Err(*error);
         }
         let target = self.session.resolve(self.url, self.query.as_deref())?;
         let mut headers = self.headers;
         if let Some(content_type) = self.content_type
             && !headers.iter().any(|(name, _)| *name == CONTENT_TYPE)
         {
-            headers.push((CONTENT_TYPE, content_type));
+            headers.push((CONTENT_TYPE, HeaderValue::from_static(content_type)));
         }
         let hop = Hop {
             method: self.method,

@@ -4,7 +4,8 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderMap, Method, Uri};
+use http::uri::PathAndQuery;
+use http::{HeaderMap, Method};
 use locusta_stats::{Outcome, Recorder};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -18,14 +19,14 @@ pub(crate) enum StatsName {
     /// Set with `.name(…)`.
     Named(Box<str>),
     /// The origin-form target of the first request of the redirect chain.
-    Path(Uri),
+    Path(PathAndQuery),
 }
 
 impl StatsName {
     pub(crate) fn as_str(&self) -> &str {
         match self {
             StatsName::Named(name) => name,
-            StatsName::Path(uri) => uri.path_and_query().map_or("/", |pq| pq.as_str()),
+            StatsName::Path(path) => path.as_str(),
         }
     }
 }

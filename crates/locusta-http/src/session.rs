@@ -1,6 +1,7 @@
 //! `HttpSession`: one simulated user's HTTP client (Locust's `self.client`).
 
 use std::cell::{Cell, RefCell};
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -168,13 +169,15 @@ impl HttpSession {
         let first = hop.target.clone();
         let name = match options.name {
             Some(name) => StatsName::Named(name),
-            None => StatsName::Path(first.uri.clone()),
+            None => StatsName::Path(first.path.clone()),
         };
         let connecting = Cell::new(false);
-        let run = self.run(hop, options.allow_redirects, &connecting);
+        // Pinned where it is built and awaited through the pin: moving a future copies all
+        // of it, and this one is most of a request's state.
+        let mut run = pin!(self.run(hop, options.allow_redirects, &connecting));
         let result = match options.timeout.or(self.config.request_timeout) {
-            None => run.await,
-            Some(timeout) => tokio::time::timeout(timeout, run)
+            None => run.as_mut().await,
+            Some(timeout) => tokio::time::timeout(timeout, run.as_mut())
                 .await
                 .unwrap_or_else(|_| {
                     let pool = pool_name(&first.origin);
@@ -233,14 +236,14 @@ impl HttpSession {
                     .is_some_and(|b| b.origin.same(&hop.target.origin))
             });
             let cookie = self.cookies.header_for(&hop.target);
-            let exchanged = exchange(
+            let exchanged = pin!(exchange(
                 &self.pool,
                 &self.config,
                 &hop,
                 auth,
                 cookie.as_ref(),
                 connecting,
-            )
+            ))
             .await?;
             if exchanged.head.sets_cookie {
                 self.cookies

@@ -9,7 +9,8 @@ use std::rc::Rc;
 
 use base64::Engine as _;
 use bytes::Bytes;
-use http::{HeaderValue, Uri};
+use http::HeaderValue;
+use http::uri::PathAndQuery;
 use url::{Host, Url};
 
 use crate::Error;
@@ -67,7 +68,9 @@ impl Origin {
 
     /// Whether two origins may share a connection.
     pub(crate) fn same(&self, other: &Origin) -> bool {
-        self.tls == other.tls && self.port == other.port && self.host == other.host
+        // Usually the very same `Rc` (every relative URL shares the session's origin).
+        std::ptr::eq(self, other)
+            || (self.tls == other.tls && self.port == other.port && self.host == other.host)
     }
 
     /// `http` or `https`.
@@ -125,8 +128,10 @@ fn basic_auth(url: &Url) -> Option<HeaderValue> {
 pub(crate) struct Target {
     /// Where to connect.
     pub(crate) origin: Rc<Origin>,
-    /// The origin-form request target (path and query), also the default stats name.
-    pub(crate) uri: Uri,
+    /// The origin-form request target (path and query), also the default stats name. Only
+    /// this part of a `Uri` is kept: a `Uri` is twice the size, and targets are cloned and
+    /// moved with every response.
+    pub(crate) path: PathAndQuery,
 }
 
 impl Target {
@@ -139,7 +144,7 @@ impl Target {
 
     /// Path and query (`path_url` in requests).
     pub(crate) fn path_and_query(&self) -> &str {
-        self.uri.path_and_query().map_or("/", |pq| pq.as_str())
+        self.path.as_str()
     }
 }
 
@@ -260,11 +265,12 @@ fn finish(
         target.push_str(query);
     }
     let target = requote(target);
-    let uri = Uri::from_maybe_shared(Bytes::from(target)).map_err(|e| Error::InvalidUrl {
-        url: original.to_owned(),
-        reason: e.to_string(),
-    })?;
-    Ok(Target { origin, uri })
+    let path =
+        PathAndQuery::from_maybe_shared(Bytes::from(target)).map_err(|e| Error::InvalidUrl {
+            url: original.to_owned(),
+            reason: e.to_string(),
+        })?;
+    Ok(Target { origin, path })
 }
 
 /// Characters requests' `requote_uri` leaves alone; everything else is percent-encoded.

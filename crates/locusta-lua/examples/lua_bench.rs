@@ -262,6 +262,28 @@ fn main() {
             let users = args.get(4).map_or(50, |s| s.parse().expect("users"));
             runtime.block_on(throughput("lua", lua_class(LUA_GET), &host, seconds, users));
         }
+        // The driver's round trip alone: a yield that needs no I/O (reading a cookie).
+        "ops" => {
+            let class = lua_class(
+                "OpsUser = HttpUser {}\ntask()\nfunction OpsUser:spin()\n    for _ = 1, 1000 do\n        self.client:cookie(\"x\")\n    end\n    record { request_type = \"ops\", name = \"1000\", response_time = 0 }\nend\n",
+            );
+            runtime.block_on(async {
+                let engine = engine(class, &host);
+                engine.spawn_user(0, 0);
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                engine.report().await;
+                let cpu0 = shard_cpu();
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                let report = engine.report().await;
+                let cpu = shard_cpu() - cpu0;
+                let ops = report.delta.total().num_requests() * 1000;
+                println!(
+                    "{ops} ops, {:.0} ns per op",
+                    cpu.as_nanos() as f64 / ops as f64
+                );
+                engine.stop_all(Duration::ZERO).await;
+            });
+        }
         "native" => {
             let seconds = args.get(3).map_or(10, |s| s.parse().expect("seconds"));
             let users = args.get(4).map_or(50, |s| s.parse().expect("users"));

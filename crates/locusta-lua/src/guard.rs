@@ -4,8 +4,11 @@
 //!
 //! Luau calls the interrupt at function calls, returns and loop back-edges. The callback
 //! counts calls and looks at the clock only every [`CHECK_EVERY`] calls, so the cost on the
-//! hot path is a counter increment (plus mlua's callback dispatch). When the time since the
-//! coroutine was resumed passes the limit, the interrupt raises a Lua error naming the task;
+//! hot path is a counter increment (plus mlua's callback dispatch); arming the guard for a
+//! resume reads no clock either (clock reads are system calls on some virtual machines): the
+//! first check of a resume starts its clock, which only lets a runaway run [`CHECK_EVERY`]
+//! interrupts longer. When the time passes the limit, the interrupt raises a Lua error naming
+//! the task;
 //! the task's error handler records it with its traceback like any other task error. If user
 //! code swallows that error (`pcall`) and keeps looping, the guard forces a yield after
 //! another [`GRACE`], and the driver abandons the coroutine.
@@ -23,6 +26,9 @@ pub(crate) const GRACE: Duration = Duration::from_secs(1);
 
 /// What the guard watches: the current resume's deadline and what is running.
 pub(crate) struct Guard {
+    /// Whether a resume is being watched.
+    armed: Cell<bool>,
+    /// Set by the first check of a watched resume.
     deadline: Cell<Option<Instant>>,
     tripped: Cell<bool>,
     ticks: Cell<u32>,
@@ -46,6 +52,7 @@ impl Guard {
     /// Installs a guard on `lua`.
     pub(crate) fn install(lua: &Lua) -> Rc<Guard> {
         let guard = Rc::new(Guard {
+            armed: Cell::new(false),
             deadline: Cell::new(None),
             tripped: Cell::new(false),
             ticks: Cell::new(0),
@@ -60,7 +67,8 @@ impl Guard {
     /// Starts watching a resume of `label` that may run for `limit`.
     #[inline]
     pub(crate) fn arm(&self, label: &Rc<str>, limit: Duration) {
-        self.deadline.set(Instant::now().checked_add(limit));
+        self.armed.set(true);
+        self.deadline.set(None);
         self.limit.set(limit);
         self.tripped.set(false);
         if !Rc::ptr_eq(&self.label.borrow(), label) {
@@ -71,7 +79,7 @@ impl Guard {
     /// Stops watching (the coroutine yielded).
     #[inline]
     pub(crate) fn disarm(&self) {
-        self.deadline.set(None);
+        self.armed.set(false);
     }
 
     /// The message of a runaway error for what the guard last watched.
@@ -90,10 +98,14 @@ impl Guard {
         if ticks & (CHECK_EVERY - 1) != 0 {
             return Ok(VmState::Continue);
         }
+        if !self.armed.get() {
+            return Ok(VmState::Continue);
+        }
+        let now = Instant::now();
         let Some(deadline) = self.deadline.get() else {
+            self.deadline.set(now.checked_add(self.limit.get()));
             return Ok(VmState::Continue);
         };
-        let now = Instant::now();
         if now < deadline {
             return Ok(VmState::Continue);
         }
@@ -104,7 +116,7 @@ impl Guard {
         }
         // The error was swallowed and the loop goes on: force a yield; the driver sees a
         // yield without an operation and abandons the coroutine.
-        self.deadline.set(None);
+        self.armed.set(false);
         Ok(VmState::Yield)
     }
 }

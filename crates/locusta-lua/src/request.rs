@@ -2,7 +2,7 @@
 //! with the user's `HttpSession`.
 //!
 //! Options are read while the coroutine is suspended and copied out, so no Lua value is held
-//! across the request's `.await` (mlua caps how many Lua values Rust may hold at once).
+//! across the request's `.await`.
 
 use std::time::Duration;
 
@@ -13,10 +13,10 @@ use mlua::{Table, Value};
 use crate::json;
 use crate::response::Held;
 
-/// A request as the script asked for it (the URL lives in the driver's reusable buffer).
+/// The options of a request (the method and URL travel separately; a request without options
+/// carries no `RequestSpec` at all, keeping the driver's future small).
 #[derive(Debug, Default)]
 pub(crate) struct RequestSpec {
-    pub(crate) method: Option<Method>,
     pub(crate) name: Option<String>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) params: Vec<(String, String)>,
@@ -211,11 +211,17 @@ fn pairs(value: &Value, what: &str) -> Result<Vec<(String, String)>, String> {
 /// host): python-requests raises those to the task, and so does the Lua wrapper.
 pub(crate) async fn send(
     session: &HttpSession,
+    method: Method,
     url: &str,
-    spec: RequestSpec,
+    spec: Option<Box<RequestSpec>>,
 ) -> Result<Held, String> {
-    let method = spec.method.unwrap_or(Method::GET);
-    let mut builder = session.request(method, url);
+    let builder = session.request(method, url);
+    let Some(spec) = spec else {
+        let response = builder.send().await.map_err(|e| e.to_string())?;
+        return Ok(Held::Plain(response));
+    };
+    let spec = *spec;
+    let mut builder = builder;
     if let Some(name) = spec.name {
         builder = builder.name(name);
     }

@@ -4,16 +4,20 @@
 //! Each call (`on_start`, a task, `on_stop`) resumes the coroutine with the function to run.
 //! While it runs, the coroutine yields small operations (a request, a sleep, a custom timing)
 //! to [`LuaUser::drive`], which performs them, awaiting Rust futures, and resumes it with the
-//! result; the call ends when the coroutine yields its outcome. Between two resumes Rust holds
-//! no Lua value: the coroutine and the instance are registry keys, since mlua allows only
-//! about 8,000 live handles per VM and a shard may hold many more users.
+//! result; the call ends when the coroutine yields its outcome.
+//!
+//! Rust holds one Lua handle per user, its coroutine (an mlua handle is a slot on an auxiliary
+//! Lua stack: mlua's Luau build allows a million of them, LuaJIT only about 8,000, which is why
+//! a LuaJIT host would have to use registry keys). The instance is a registry key, read only
+//! when the coroutine has to be replaced. No other Lua value outlives a resume: request options
+//! are copied out before the request is awaited.
 
 use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::LocalBoxFuture;
 use locusta_engine::{TaskError, TaskResult, UserBehaviour, UserContext};
-use locusta_http::HttpSession;
+use locusta_http::{HttpSession, Method};
 use locusta_stats::{Outcome, Recorder};
 use mlua::{Function, RegistryKey, Thread, Value};
 
@@ -27,10 +31,18 @@ const OP_DONE: i64 = 0;
 const OP_FAILED: i64 = 1;
 const OP_STOP: i64 = 2;
 const OP_NOW: i64 = 3;
-const OP_REQUEST: i64 = 4;
 const OP_SLEEP: i64 = 5;
 const OP_RECORD: i64 = 6;
 const OP_COOKIE: i64 = 7;
+const OP_GET: i64 = 10;
+const OP_POST: i64 = 11;
+const OP_PUT: i64 = 12;
+const OP_PATCH: i64 = 13;
+const OP_DELETE: i64 = 14;
+const OP_HEAD: i64 = 15;
+const OP_OPTIONS: i64 = 16;
+/// `request(method, url, opts)`: yields `{ method, opts }` as its third value.
+const OP_REQUEST: i64 = 17;
 
 /// A task error raised in Lua: the message and the Lua traceback (file:line of each frame).
 #[derive(Debug)]
@@ -72,7 +84,7 @@ enum Step {
     Failed(LuaError),
     Stop,
     Now,
-    Request(RequestSpec),
+    Request(Method, Option<Box<RequestSpec>>),
     Sleep(Duration),
     Record {
         request_type: String,
@@ -94,7 +106,7 @@ enum Step {
 pub(crate) struct LuaUser {
     shard: Rc<ShardVm>,
     class: Rc<ClassRuntime>,
-    coroutine: RegistryKey,
+    coroutine: Thread,
     instance: RegistryKey,
     /// Set while a call runs; still set at the next call if the engine dropped the previous
     /// one mid-way (the user was killed), so the coroutine is replaced first.
@@ -127,9 +139,6 @@ impl LuaUser {
             .spawn
             .call((&class.class, ctx.host, Value::Nil))
             .map_err(lua_task_error)?;
-        let coroutine = lua
-            .create_registry_value(coroutine)
-            .map_err(lua_task_error)?;
         let instance = lua
             .create_registry_value(instance)
             .map_err(lua_task_error)?;
@@ -160,9 +169,9 @@ impl LuaUser {
                 Step::Failed(error) => return self.end(Err(TaskError::Failed(Box::new(error)))),
                 Step::Stop => return self.end(Err(TaskError::StopUser)),
                 Step::Now => return self.end(Err(TaskError::RescheduleImmediately)),
-                Step::Request(spec) => {
+                Step::Request(method, spec) => {
                     self.settle();
-                    self.request(spec).await
+                    self.request(method, spec).await
                 }
                 Step::Sleep(pause) => {
                     self.settle();
@@ -180,6 +189,7 @@ impl LuaUser {
                     length,
                     error,
                 } => {
+                    self.settle();
                     self.recorder.record(
                         &request_type,
                         &name,
@@ -231,14 +241,14 @@ impl LuaUser {
         self.responses.borrow_mut().settle();
     }
 
-    async fn request(&mut self, spec: RequestSpec) -> Input {
+    async fn request(&mut self, method: Method, spec: Option<Box<RequestSpec>>) -> Input {
         let Some(session) = self.session.as_ref() else {
             return Input::RequestError(format!(
                 "{} has no HTTP client: derive it from HttpUser",
                 self.class.name
             ));
         };
-        match request::send(session, &self.url, spec).await {
+        match request::send(session, method, &self.url, spec).await {
             Ok(held) => Input::Response(Responses::hold(&self.responses, held)),
             Err(message) => Input::RequestError(message),
         }
@@ -247,11 +257,7 @@ impl LuaUser {
     /// Resumes the coroutine once (synchronously) and copies out what it yielded.
     fn step(&mut self, input: Input, call: Call) -> Step {
         let vm = &self.shard.vm;
-        let lua = &vm.lua;
-        let coroutine: Thread = match lua.registry_value(&self.coroutine) {
-            Ok(coroutine) => coroutine,
-            Err(error) => return Step::Died(error.to_string()),
-        };
+        let coroutine = &self.coroutine;
         let label = match call {
             Call::OnStart => &self.class.on_start_label,
             Call::Task(index) => &self.class.task_labels[index],
@@ -283,7 +289,7 @@ impl LuaUser {
         }
     }
 
-    fn decode(&mut self, (op, a, b, c, d, e): Yielded) -> Step {
+    fn decode(&mut self, (op, a, b): Yielded) -> Step {
         let op = match op {
             Value::Integer(op) => op,
             Value::Number(op) => op as i64,
@@ -297,48 +303,88 @@ impl LuaUser {
                 message: lossy(&a),
                 traceback: clean_traceback(&lossy(&b)),
             }),
-            OP_REQUEST => {
-                let mut spec = RequestSpec::default();
-                let method = match &a {
-                    Value::String(name) => request::method(&name.as_bytes()),
-                    _ => Err("invalid method".to_string()),
-                };
-                match method {
-                    Ok(method) => spec.method = Some(method),
-                    Err(message) => return Step::Invalid(message),
-                }
-                self.url.clear();
-                if let Value::String(url) = &b {
-                    match url.to_str() {
-                        Ok(url) => self.url.push_str(&url),
-                        Err(_) => self.url.push_str(&url.to_string_lossy()),
+            OP_GET..=OP_REQUEST => {
+                let method = match op {
+                    OP_GET => Method::GET,
+                    OP_POST => Method::POST,
+                    OP_PUT => Method::PUT,
+                    OP_PATCH => Method::PATCH,
+                    OP_DELETE => Method::DELETE,
+                    OP_HEAD => Method::HEAD,
+                    OP_OPTIONS => Method::OPTIONS,
+                    _ => {
+                        // request(method, url, opts): the method rides in the options slot.
+                        let Value::Table(call) = &b else {
+                            return Step::Invalid("invalid request".into());
+                        };
+                        return self.custom_request(&a, call);
                     }
-                }
-                if let Value::Table(opts) = &c
-                    && let Err(message) = request::read_options(opts, &mut spec)
-                {
-                    return Step::Invalid(message);
-                }
-                Step::Request(spec)
+                };
+                self.set_url(&a);
+                let spec = match &b {
+                    Value::Table(opts) => match options(opts) {
+                        Ok(spec) => Some(spec),
+                        Err(message) => return Step::Invalid(message),
+                    },
+                    _ => None,
+                };
+                Step::Request(method, spec)
             }
             OP_SLEEP => {
                 let seconds = number(&a).unwrap_or(0.0).max(0.0);
                 Step::Sleep(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))
             }
-            OP_RECORD => Step::Record {
-                request_type: lossy(&a),
-                name: lossy(&b),
-                response_time: number(&c).map(|ms| {
-                    Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).unwrap_or(Duration::MAX)
-                }),
-                length: number(&d).map_or(0, |n| n.max(0.0) as u64),
-                error: match &e {
-                    Value::Nil => None,
-                    other => Some(lossy(other)),
-                },
-            },
+            OP_RECORD => {
+                let Value::Table(event) = &a else {
+                    return Step::Invalid("invalid record".into());
+                };
+                let field = |i: usize| event.raw_get::<Value>(i).unwrap_or(Value::Nil);
+                Step::Record {
+                    request_type: lossy(&field(1)),
+                    name: lossy(&field(2)),
+                    response_time: number(&field(3)).map(|ms| {
+                        Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).unwrap_or(Duration::MAX)
+                    }),
+                    length: number(&field(4)).map_or(0, |n| n.max(0.0) as u64),
+                    error: match field(5) {
+                        Value::Nil => None,
+                        other => Some(lossy(&other)),
+                    },
+                }
+            }
             OP_COOKIE => Step::Cookie(lossy(&a)),
             other => Step::Died(format!("unknown operation {other} yielded to locusta")),
+        }
+    }
+
+    /// `self.client:request(method, url, opts)`: `call` is `{ method, opts }`.
+    fn custom_request(&mut self, url: &Value, call: &mlua::Table) -> Step {
+        let method = match call.raw_get::<Value>(1) {
+            Ok(Value::String(name)) => request::method(&name.as_bytes()),
+            _ => Err("invalid method".to_string()),
+        };
+        let method = match method {
+            Ok(method) => method,
+            Err(message) => return Step::Invalid(message),
+        };
+        self.set_url(url);
+        let spec = match call.raw_get::<Value>(2) {
+            Ok(Value::Table(opts)) => match options(&opts) {
+                Ok(spec) => Some(spec),
+                Err(message) => return Step::Invalid(message),
+            },
+            _ => None,
+        };
+        Step::Request(method, spec)
+    }
+
+    fn set_url(&mut self, url: &Value) {
+        self.url.clear();
+        if let Value::String(url) = url {
+            match url.to_str() {
+                Ok(url) => self.url.push_str(&url),
+                Err(_) => self.url.push_str(&url.to_string_lossy()),
+            }
         }
     }
 
@@ -354,14 +400,19 @@ impl LuaUser {
             .spawn
             .call((&self.class.class, Value::Nil, instance))
             .map_err(lua_task_error)?;
-        lua.replace_registry_value(&mut self.coroutine, coroutine)
-            .map_err(lua_task_error)?;
+        self.coroutine = coroutine;
         self.busy = false;
         Ok(())
     }
 }
 
-type Yielded = (Value, Value, Value, Value, Value, Value);
+type Yielded = (Value, Value, Value);
+
+fn options(opts: &mlua::Table) -> Result<Box<RequestSpec>, String> {
+    let mut spec = Box::<RequestSpec>::default();
+    request::read_options(opts, &mut spec)?;
+    Ok(spec)
+}
 
 fn lossy(value: &Value) -> String {
     match value {

@@ -27,7 +27,9 @@ pub fn ramp_step(current: u64, target: u64, spawn_rate: f64) -> RampStep {
         -(batch.min(current - target) as i64)
     };
     let after = current.saturating_add_signed(change);
-    let next_in = (after != target).then(|| Duration::from_secs_f64(batch as f64 / spawn_rate));
+    // A vanishing rate gives a delay too long for a Duration: saturate instead of panicking.
+    let next_in = (after != target)
+        .then(|| Duration::try_from_secs_f64(batch as f64 / spawn_rate).unwrap_or(Duration::MAX));
     RampStep { change, next_in }
 }
 
@@ -63,6 +65,11 @@ mod tests {
                 next_in: Some(Duration::from_millis(800))
             }
         );
+    }
+
+    #[test]
+    fn a_vanishing_rate_saturates_instead_of_panicking() {
+        assert_eq!(ramp_step(0, 5, 1e-300).next_in, Some(Duration::MAX));
     }
 
     #[test]

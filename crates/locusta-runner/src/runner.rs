@@ -220,8 +220,13 @@ impl Runner {
             "Ramping to {users} users at a rate of {:.2} per second",
             target.spawn_rate
         );
+        // An edit without a run time keeps the running deadline, as Locust's timer keeps going.
+        if let Some(run_time) = target.run_time {
+            self.deadline = Some(later(Instant::now(), run_time));
+        } else if matches!(self.state, RunState::Ready | RunState::Stopped) {
+            self.deadline = None;
+        }
         self.state = RunState::Spawning;
-        self.deadline = target.run_time.map(|run_time| Instant::now() + run_time);
         self.ramp = Some(Ramp {
             target: users,
             spawn_rate: target.spawn_rate,
@@ -254,7 +259,7 @@ impl Runner {
         match step.next_in {
             Some(delay) => {
                 // Scheduled from the previous step, so slow steps do not stretch the ramp.
-                ramp.next_step += delay;
+                ramp.next_step = later(ramp.next_step, delay);
                 self.ramp = Some(ramp);
             }
             None => {
@@ -322,6 +327,13 @@ impl Runner {
         );
         self.views.send_replace(Arc::new(view));
     }
+}
+
+/// `base + delay`, with the delay capped at a century: tokio's `Instant` panics on overflow,
+/// and a monotonic clock plus a century cannot overflow.
+fn later(base: Instant, delay: Duration) -> Instant {
+    const NEVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    base + delay.min(NEVER)
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

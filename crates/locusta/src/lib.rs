@@ -35,6 +35,7 @@ mod limits;
 mod logging;
 mod run;
 mod shutdown;
+mod web_ui;
 
 pub use demo::run_demo;
 pub use http_glue::UserContextExt;

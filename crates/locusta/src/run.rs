@@ -4,7 +4,6 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::Parser;
 use locusta_engine::{Engine, EngineConfig, Resources, UserClass};
@@ -18,7 +17,9 @@ use crate::cli::{Args, Plan, RunPlan, plan};
 
 /// The locustfile read when `-f` is not given (Locust's is `locustfile.py`).
 const DEFAULT_LOCUSTFILE: &str = "locustfile.lua";
-use crate::{console, limits, logging, shutdown};
+use locusta_web::{ClassInfo, FormDefaults, RunInfo};
+
+use crate::{console, limits, logging, shutdown, web_ui};
 
 /// Runs the command line of this process against `classes`. See the crate docs.
 pub fn run_cli(classes: Vec<UserClass>) -> ExitCode {
@@ -99,7 +100,7 @@ where
             }
             ExitCode::SUCCESS
         }
-        Plan::Run(run_plan) => match run_headless(*run_plan) {
+        Plan::Run(run_plan) => match run_test(*run_plan) {
             Ok(code) => exit_code(code),
             Err(error) => {
                 eprintln!("locusta: {error:#}");
@@ -109,7 +110,7 @@ where
     }
 }
 
-fn run_headless(plan: RunPlan) -> anyhow::Result<i32> {
+fn run_test(plan: RunPlan) -> anyhow::Result<i32> {
     logging::init(&plan.log)?;
     tracing::info!("Starting Locusta {}", env!("CARGO_PKG_VERSION"));
     tracing::info!(
@@ -125,74 +126,83 @@ fn run_headless(plan: RunPlan) -> anyhow::Result<i32> {
     let mut resources = Resources::default();
     resources.insert(http);
 
+    let exit_code_on_error = plan.exit_code_on_error;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let view = runtime.block_on(drive(plan_parts(&plan), resources))?;
+    let view = runtime.block_on(drive(plan, resources))?;
 
     let failed = view.total().num_failures() > 0 || !view.exceptions().is_empty();
-    let code = if failed { plan.exit_code_on_error } else { 0 };
+    let code = if failed { exit_code_on_error } else { 0 };
     tracing::info!("Shutting down (exit code {code})");
     Ok(code)
 }
 
-/// The parts of the plan the async side needs.
-struct Parts {
-    classes: Arc<[UserClass]>,
-    host: Option<String>,
-    threads: usize,
-    seed: u64,
-    target: Target,
-    stop_timeout: Duration,
-    only_summary: bool,
-}
-
-fn plan_parts(plan: &RunPlan) -> Parts {
-    Parts {
-        classes: Arc::from(plan.classes.clone()),
-        host: plan.host.clone(),
-        threads: plan.threads,
-        seed: plan.seed,
-        target: Target {
-            users: plan.users,
-            spawn_rate: plan.spawn_rate,
-            run_time: plan.run_time,
-        },
-        stop_timeout: plan.stop_timeout,
-        only_summary: plan.only_summary,
-    }
-}
-
-async fn drive(parts: Parts, resources: Resources) -> anyhow::Result<Arc<RunView>> {
+/// Runs the test to its end (run time, signal, or quit from the web UI) and returns the final
+/// view, after printing the final tables.
+async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Arc<RunView>> {
     let clock = Clock::start();
+    let classes: Arc<[UserClass]> = Arc::from(plan.classes);
     let engine = Engine::start(EngineConfig {
-        threads: parts.threads,
-        classes: Arc::clone(&parts.classes),
-        host_override: parts.host,
+        threads: plan.threads,
+        classes: Arc::clone(&classes),
+        host_override: plan.host.clone(),
         resources,
-        seed: parts.seed,
+        seed: plan.seed,
         clock,
     })?;
     let config = RunnerConfig {
-        stop_timeout: parts.stop_timeout,
+        stop_timeout: plan.stop_timeout,
         clock,
+        // With the web UI up, the end of the run time stops the test but not the process.
+        quit_at_run_time: plan.web.is_none(),
         ..RunnerConfig::default()
     };
-    let (runner, handle) = Runner::new(engine, parts.classes, config);
+    let (runner, handle) = Runner::new(engine, Arc::clone(&classes), config);
+    let target = Target {
+        users: plan.users,
+        spawn_rate: plan.spawn_rate,
+        run_time: plan.run_time,
+    };
 
-    match parts.target.run_time {
-        Some(run_time) => tracing::info!("Run time limit set to {} seconds", run_time.as_secs()),
-        None => tracing::info!("No run time limit set, use CTRL+C to interrupt"),
+    let mut background = vec![tokio::spawn(shutdown::quit_on_signal(handle.clone()))];
+    let print_periodically = match &plan.web {
+        None => !plan.only_summary,
+        Some(web) => web.print_stats,
+    };
+    if print_periodically {
+        background.push(tokio::spawn(console::print_periodically(handle.clone())));
     }
-    handle.start(parts.target);
+    let autostart = match &plan.web {
+        None => true,
+        Some(web) => {
+            let run = RunInfo {
+                host: plan.host.clone(),
+                locustfile: web.locustfile.clone(),
+                classes: classes.iter().map(ClassInfo::from).collect(),
+            };
+            let defaults = FormDefaults {
+                user_count: Some(plan.users),
+                spawn_rate: Some(plan.spawn_rate),
+                run_time: plan.run_time,
+            };
+            background.extend(web_ui::start(web, handle.clone(), run, defaults).await?);
+            web.autostart
+        }
+    };
+    if autostart {
+        match target.run_time {
+            Some(run_time) => {
+                tracing::info!("Run time limit set to {} seconds", run_time.as_secs())
+            }
+            None => tracing::info!("No run time limit set, use CTRL+C to interrupt"),
+        }
+        handle.start(target);
+    }
 
-    let signals = tokio::spawn(shutdown::quit_on_signal(handle.clone()));
-    let printer =
-        (!parts.only_summary).then(|| tokio::spawn(console::print_periodically(handle.clone())));
     let view = runner.run().await;
-    signals.abort();
-    if let Some(printer) = printer {
-        printer.abort();
+    for task in background {
+        task.abort();
     }
     console::print_final(&view);
     Ok(view)

@@ -23,7 +23,11 @@ pub(crate) fn header(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
 
 /// Appends `Content-Length: n\r\n`.
 pub(crate) fn content_length(out: &mut Vec<u8>, n: usize) {
-    header(out, b"Content-Length", itoa::Buffer::new().format(n).as_bytes());
+    header(
+        out,
+        b"Content-Length",
+        itoa::Buffer::new().format(n).as_bytes(),
+    );
 }
 
 /// Ends the head.
@@ -63,7 +67,10 @@ mod tests {
     fn chunk_encodes_a_whole_body() {
         let mut out = Vec::new();
         chunked_body(&mut out, &[b'x'; 26]);
-        assert_eq!(out, [&b"1a\r\n"[..], &[b'x'; 26], b"\r\n0\r\n\r\n"].concat());
+        assert_eq!(
+            out,
+            [&b"1a\r\n"[..], &[b'x'; 26], b"\r\n0\r\n\r\n"].concat()
+        );
         out.clear();
         chunked_body(&mut out, b"");
         assert_eq!(out, b"0\r\n\r\n");

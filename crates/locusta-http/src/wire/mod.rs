@@ -6,4 +6,5 @@
 
 pub(crate) mod body;
 pub(crate) mod head;
+pub(crate) mod names;
 pub(crate) mod parse;

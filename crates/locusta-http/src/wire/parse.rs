@@ -8,9 +8,10 @@ use std::mem::MaybeUninit;
 
 use bytes::{Bytes, BytesMut};
 use http::header::{CONNECTION, CONTENT_LENGTH, SET_COOKIE, TRANSFER_ENCODING};
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 
 use crate::wire::body::Framing;
+use crate::wire::names;
 
 /// Headers parsed without touching the heap; heads with more are parsed again with room for
 /// [`MAX_HEADERS`].
@@ -124,7 +125,14 @@ pub(crate) fn parse_head(
             continue;
         }
         let head = buf.split_to(parsed.len).freeze();
-        return build(&head, &parsed, &indices[..parsed.count], status, head_request).map(Some);
+        return build(
+            &head,
+            &parsed,
+            &indices[..parsed.count],
+            status,
+            head_request,
+        )
+        .map(Some);
     }
 }
 
@@ -138,7 +146,14 @@ fn parse_large(buf: &mut BytesMut, head_request: bool) -> Result<Option<Response
     // Interim responses never carry that many headers; treat them like any other.
     let status = StatusCode::from_u16(parsed.code).map_err(|_| BadHead::Status)?;
     let head = buf.split_to(parsed.len).freeze();
-    build(&head, &parsed, &indices[..parsed.count], status, head_request).map(Some)
+    build(
+        &head,
+        &parsed,
+        &indices[..parsed.count],
+        status,
+        head_request,
+    )
+    .map(Some)
 }
 
 /// Runs `httparse` over `buf` and records where each part lies.
@@ -191,6 +206,17 @@ fn build(
     status: StatusCode,
     head_request: bool,
 ) -> Result<ResponseHead, BadHead> {
+    names::with_names(|names| build_with(head, parsed, indices, status, head_request, names))
+}
+
+fn build_with(
+    head: &Bytes,
+    parsed: &Parsed,
+    indices: &[Indices],
+    status: StatusCode,
+    head_request: bool,
+    names: &mut names::Names<'_>,
+) -> Result<ResponseHead, BadHead> {
     let http11 = parsed.minor == 1;
     let mut keep_alive = http11;
     let mut saw_close = false;
@@ -198,11 +224,13 @@ fn build(
     let mut transfer_encoding = None;
     let mut sets_cookie = false;
     let mut headers = HeaderMap::with_capacity(indices.len());
-    for at in indices {
-        let name = HeaderName::from_bytes(&head[at.name.0 as usize..at.name.1 as usize])
+    for (position, at) in indices.iter().enumerate() {
+        let name = names
+            .get(position, &head[at.name.0 as usize..at.name.1 as usize])
             .map_err(|_| BadHead::Header)?;
-        let value = HeaderValue::from_maybe_shared(head.slice(at.value.0 as usize..at.value.1 as usize))
-            .map_err(|_| BadHead::Header)?;
+        let value =
+            HeaderValue::from_maybe_shared(head.slice(at.value.0 as usize..at.value.1 as usize))
+                .map_err(|_| BadHead::Header)?;
         if name == CONTENT_LENGTH {
             content_length = Some(merge_length(content_length, value.as_bytes())?);
         } else if name == TRANSFER_ENCODING {
@@ -348,7 +376,9 @@ mod tests {
     #[test]
     fn framing_follows_rfc_9112() {
         assert_eq!(
-            framing("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 3\r\n\r\n"),
+            framing(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 3\r\n\r\n"
+            ),
             (Framing::Chunked, true)
         );
         assert_eq!(
@@ -360,7 +390,10 @@ mod tests {
             framing("HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n"),
             (Framing::Empty, true)
         );
-        assert_eq!(framing("HTTP/1.1 304 Not Modified\r\n\r\n"), (Framing::Empty, true));
+        assert_eq!(
+            framing("HTTP/1.1 304 Not Modified\r\n\r\n"),
+            (Framing::Empty, true)
+        );
         let (head, _) = parse("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", true)
             .unwrap()
             .unwrap();
@@ -376,7 +409,9 @@ mod tests {
         let cl = "Content-Length: 0\r\n";
         let ka = |wire: String| framing(&wire).1;
         assert!(ka(format!("HTTP/1.1 200 OK\r\n{cl}\r\n")));
-        assert!(!ka(format!("HTTP/1.1 200 OK\r\nConnection: Close\r\n{cl}\r\n")));
+        assert!(!ka(format!(
+            "HTTP/1.1 200 OK\r\nConnection: Close\r\n{cl}\r\n"
+        )));
         assert!(!ka(format!(
             "HTTP/1.1 200 OK\r\nConnection: close\r\nConnection: keep-alive\r\n{cl}\r\n"
         )));
@@ -389,10 +424,22 @@ mod tests {
     #[test]
     fn malformed_heads_are_errors_with_hypers_words() {
         let err = |wire: &str| parse(wire, false).unwrap_err().text();
-        assert_eq!(err("SSH-2.0-OpenSSH\r\n\r\n"), "invalid HTTP version parsed");
-        assert_eq!(err("HTTP/1.1 20 OK\r\n\r\n"), "invalid HTTP status-code parsed");
-        assert_eq!(err("HTTP/1.1 099 Odd\r\n\r\n"), "invalid HTTP status-code parsed");
-        assert_eq!(err("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n"), "invalid HTTP header parsed");
+        assert_eq!(
+            err("SSH-2.0-OpenSSH\r\n\r\n"),
+            "invalid HTTP version parsed"
+        );
+        assert_eq!(
+            err("HTTP/1.1 20 OK\r\n\r\n"),
+            "invalid HTTP status-code parsed"
+        );
+        assert_eq!(
+            err("HTTP/1.1 099 Odd\r\n\r\n"),
+            "invalid HTTP status-code parsed"
+        );
+        assert_eq!(
+            err("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n"),
+            "invalid HTTP header parsed"
+        );
         assert_eq!(
             err("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\n"),
             "invalid content-length parsed"
@@ -405,16 +452,24 @@ mod tests {
             err("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
             "unexpected transfer-encoding parsed"
         );
-        let many: String = (0..MAX_HEADERS + 1).map(|i| format!("X-{i}: v\r\n")).collect();
-        assert_eq!(err(&format!("HTTP/1.1 200 OK\r\n{many}\r\n")), "message head is too large");
+        let many: String = (0..MAX_HEADERS + 1)
+            .map(|i| format!("X-{i}: v\r\n"))
+            .collect();
+        assert_eq!(
+            err(&format!("HTTP/1.1 200 OK\r\n{many}\r\n")),
+            "message head is too large"
+        );
     }
 
     #[test]
     fn many_headers_take_the_slow_path() {
         let many: String = (0..60).map(|i| format!("X-{i}: v{i}\r\n")).collect();
-        let (head, _) = parse(&format!("HTTP/1.1 200 OK\r\n{many}Content-Length: 0\r\n\r\n"), false)
-            .unwrap()
-            .unwrap();
+        let (head, _) = parse(
+            &format!("HTTP/1.1 200 OK\r\n{many}Content-Length: 0\r\n\r\n"),
+            false,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(head.headers.len(), 61);
         assert_eq!(head.headers["x-59"], "v59");
     }

@@ -7,3 +7,4 @@ mod keepalive;
 mod redirects;
 mod support;
 mod tls;
+mod wire;

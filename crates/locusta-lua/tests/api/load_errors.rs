@@ -2,7 +2,7 @@
 
 use locusta_lua::{LoadError, Locustfile, split_locustfile_arg};
 
-use crate::support::{load_error, write_file};
+use crate::support::{load_error, remove_file, write_file};
 
 /// The error's text, with the temporary path shortened to `FILE`.
 fn text(error: &LoadError, path: &std::path::Path) -> String {
@@ -112,6 +112,8 @@ fn duplicate_class_across_files() {
     let first = write_file("a.lua", "Web = HttpUser {}\ntask()\nfunction Web:a() end\n");
     let second = write_file("b.lua", "Web = HttpUser {}\ntask()\nfunction Web:b() end\n");
     let error = Locustfile::load(&[first.clone(), second.clone()]).unwrap_err();
+    remove_file(&first);
+    remove_file(&second);
     assert_eq!(
         error.to_string(),
         format!(
@@ -130,7 +132,7 @@ fn several_files_each_in_its_own_environment() {
     );
     let second = write_file(
         "b.lua",
-        "shared = 'b'\nB = User {}\ntask()\nfunction B:go() assert(shared == 'b') end\n",
+        "assert(shared == nil, 'files share globals')\nshared = 'b'\nB = User {}\ntask()\nfunction B:go() assert(shared == 'b') end\n",
     );
     let arg = format!("{}, {}", first.display(), second.display());
     let file = Locustfile::load(&split_locustfile_arg(&arg)).unwrap();
@@ -139,6 +141,8 @@ fn several_files_each_in_its_own_environment() {
     let dir = first.parent().unwrap().to_path_buf();
     let file = Locustfile::load(&[dir]).unwrap();
     assert_eq!(file.class_names(), ["A"]);
+    remove_file(&first);
+    remove_file(&second);
 }
 
 #[test]

@@ -26,16 +26,28 @@ pub fn write_file(name: &str, source: &str) -> PathBuf {
     path
 }
 
+/// Removes the temporary directory of a file made by [`write_file`] (the loaded sources are
+/// kept in memory, so a loaded locustfile no longer needs it).
+pub fn remove_file(path: &std::path::Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
 /// Loads `source` as `locustfile.lua`, panicking with the load error's text if it fails.
 pub fn locustfile(source: &str) -> Locustfile {
     let path = write_file("locustfile.lua", source);
-    Locustfile::load(&[path]).unwrap_or_else(|e| panic!("locustfile did not load: {e}"))
+    let loaded = Locustfile::load(std::slice::from_ref(&path));
+    remove_file(&path);
+    loaded.unwrap_or_else(|e| panic!("locustfile did not load: {e}"))
 }
 
 /// The error loading `source` as `name`, and the path it was written to.
 pub fn load_error(name: &str, source: &str) -> (LoadError, PathBuf) {
     let path = write_file(name, source);
-    match Locustfile::load(std::slice::from_ref(&path)) {
+    let loaded = Locustfile::load(std::slice::from_ref(&path));
+    remove_file(&path);
+    match loaded {
         Ok(_) => panic!("{name} loaded, expected an error"),
         Err(error) => (error, path),
     }

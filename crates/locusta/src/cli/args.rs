@@ -48,6 +48,41 @@ pub struct Args {
     #[arg(long, env = "LOCUSTA_HEADLESS")]
     pub headless: bool,
 
+    /// Start the test at once but keep the web UI running.
+    #[arg(long, env = "LOCUSTA_AUTOSTART")]
+    pub autostart: bool,
+
+    /// Quit this many seconds after the test ends (needs --autostart).
+    #[arg(long, value_name = "SECONDS", env = "LOCUSTA_AUTOQUIT")]
+    pub autoquit: Option<u64>,
+
+    /// Address the web UI listens on; 0.0.0.0 serves every interface (e.g. in a container).
+    #[arg(
+        long,
+        value_name = "HOST",
+        default_value = "127.0.0.1",
+        env = "LOCUSTA_WEB_HOST"
+    )]
+    pub web_host: String,
+
+    /// Port of the web UI.
+    #[arg(
+        short = 'P',
+        long,
+        value_name = "PORT",
+        default_value_t = 8089,
+        env = "LOCUSTA_WEB_PORT"
+    )]
+    pub web_port: u16,
+
+    /// Require HTTP basic auth for the web UI and API, given as user:password.
+    #[arg(long, value_name = "USER:PASSWORD", env = "LOCUSTA_WEB_AUTH")]
+    pub web_auth: Option<String>,
+
+    /// Print the statistics table every 2 seconds in web UI mode too.
+    #[arg(long, env = "LOCUSTA_PRINT_STATS")]
+    pub print_stats: bool,
+
     /// How long running users may finish their current task when stopped (time span) [default: 0].
     #[arg(short = 's', long, value_name = "TIME", env = "LOCUSTA_STOP_TIMEOUT", value_parser = parse_span)]
     pub stop_timeout: Option<Duration>,

@@ -4,4 +4,4 @@ mod args;
 mod plan;
 
 pub use args::Args;
-pub use plan::{LogPlan, Plan, RunPlan, plan};
+pub use plan::{LogPlan, Plan, RunPlan, WebPlan, plan};

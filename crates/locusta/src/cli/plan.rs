@@ -42,6 +42,27 @@ pub struct RunPlan {
     pub insecure: bool,
     /// Log level and destination.
     pub log: LogPlan,
+    /// The web UI, unless `--headless`.
+    pub web: Option<WebPlan>,
+}
+
+/// Serving the web UI and API.
+#[derive(Debug, Clone)]
+pub struct WebPlan {
+    /// Listen address.
+    pub host: String,
+    /// Listen port.
+    pub port: u16,
+    /// Basic-auth credentials, `user:password`.
+    pub auth: Option<locusta_web::Credentials>,
+    /// Start the test at once (`--autostart`).
+    pub autostart: bool,
+    /// Quit this long after the test ends (`--autoquit`).
+    pub autoquit: Option<Duration>,
+    /// The periodic console table (`--print-stats`).
+    pub print_stats: bool,
+    /// The `-f` argument, shown by the UI.
+    pub locustfile: String,
 }
 
 /// Where log lines go.
@@ -70,6 +91,12 @@ pub enum PlanError {
     /// A class without tasks.
     #[error("No tasks defined on {0}. Add at least one task with a positive weight.")]
     NoTasks(String),
+    /// `--autoquit` without `--autostart`.
+    #[error("--autoquit needs --autostart (or --headless): without it the test would never start")]
+    AutoquitWithoutAutostart,
+    /// `--web-auth` is not `user:password`.
+    #[error("invalid --web-auth: {0}; expected user:password")]
+    BadWebAuth(String),
     /// `--host` is not an http(s) URL.
     #[error(
         "invalid --host '{0}': expected an http:// or https:// URL such as http://127.0.0.1:8000"
@@ -106,6 +133,29 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
     {
         return Err(PlanError::BadHost(host.clone()));
     }
+    let web = if args.headless {
+        None
+    } else {
+        if args.autoquit.is_some() && !args.autostart {
+            return Err(PlanError::AutoquitWithoutAutostart);
+        }
+        let auth =
+            match &args.web_auth {
+                Some(text) => Some(text.parse().map_err(|error: locusta_web::Error| {
+                    PlanError::BadWebAuth(error.to_string())
+                })?),
+                None => None,
+            };
+        Some(WebPlan {
+            host: args.web_host.clone(),
+            port: args.web_port,
+            auth,
+            autostart: args.autostart,
+            autoquit: args.autoquit.map(Duration::from_secs),
+            print_stats: args.print_stats,
+            locustfile: args.locustfile.clone().unwrap_or_default(),
+        })
+    };
     let threads = args.threads.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)
@@ -127,6 +177,7 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
             level: args.loglevel,
             file: args.logfile,
         },
+        web,
     })))
 }
 

@@ -10,3 +10,4 @@ mod lua_examples;
 mod quickstart;
 mod signals;
 mod support;
+mod web_mode;

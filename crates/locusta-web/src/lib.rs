@@ -1,0 +1,92 @@
+//! Locust's HTTP API over a run (reference §6): start, edit and stop a test, read its
+//! statistics as JSON or CSV.
+//!
+//! The web layer owns nothing of the run. It reads the runner's latest
+//! [`locusta_stats::RunView`] — the same value the console and the reports print, so every
+//! output agrees — and sends orders through the [`locusta_runner::RunnerHandle`].
+//!
+//! The binary builds a [`WebState`], turns it into a [`router`] and hands that to [`serve`]
+//! with a listener bound to `--web-host:--web-port`:
+//!
+//! ```no_run
+//! # async fn example(handle: locusta_runner::RunnerHandle) -> std::io::Result<()> {
+//! use locusta_web::{RunInfo, WebState, router, serve};
+//!
+//! let state = WebState::new(handle, RunInfo::default());
+//! let listener = tokio::net::TcpListener::bind(("127.0.0.1", 8089)).await?;
+//! serve(listener, router(state), std::future::pending()).await
+//! # }
+//! ```
+//!
+//! Routes: `GET /` (placeholder page), `POST /swarm`, `POST|GET /stop`,
+//! `POST|GET /stats/reset`, `GET /stats/requests`, `GET /stats/requests/csv`,
+//! `GET /stats/failures/csv`, `GET /exceptions`, `GET /exceptions/csv`, `GET /tasks`,
+//! `GET /worker-count`. Every response allows any origin (CORS), as Locust's do; with
+//! credentials configured every route requires HTTP basic auth.
+//!
+//! # Differences from Locust
+//! - `/swarm` accepts a form or a JSON object, not `multipart/form-data`. It refuses a `host`
+//!   other than the run's own and a `user_classes` subset, because the runner cannot change
+//!   either during a run yet; other Locust fields (`shape_class`, `profile`, custom options) are
+//!   ignored. Its answers, errors included, carry `host` (Locust's do only for some errors).
+//! - `/stop` and `/stats/reset` queue the order and answer at once; the effect shows in the
+//!   next published view (within one stats interval; Locust caches `/stats/requests` for 2 s).
+//! - `/stats/requests` also carries the legacy `current_response_time_percentile_50`/`_95`.
+//!   Its `current_response_time_percentiles` are the run's cumulative percentiles (Locust: a
+//!   10 s sliding window), and all percentiles are HDR values rounded to whole milliseconds
+//!   (Locust: 2-digit buckets). Failure rows are in a stable order instead of hash order.
+//! - `/tasks` derives the users of each class from the runner's spawn sequence and the alive
+//!   user count (the view has no per-class counts).
+//! - CSV download names use UTC for the start time (Locust: local time).
+
+#![warn(missing_docs)]
+
+mod auth;
+mod cors;
+mod error;
+mod model;
+mod routes;
+mod state;
+pub mod stats_csv;
+mod swarm_request;
+mod time_format;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware;
+
+pub use auth::Credentials;
+pub use error::Error;
+pub use state::{ClassInfo, FormDefaults, RunInfo, WebState};
+
+/// The whole API as an axum router, ready for [`serve`] (or, in tests, for
+/// `tower::ServiceExt::oneshot`).
+pub fn router(state: WebState) -> Router {
+    let credentials = state.credentials().cloned();
+    let mut router = routes::api().with_state(Arc::new(state));
+    if let Some(credentials) = credentials {
+        router = router.layer(middleware::from_fn_with_state(
+            Arc::new(credentials),
+            auth::require_basic_auth,
+        ));
+    }
+    // Outermost, so that 401 answers carry the CORS header too and preflight requests (which
+    // browsers send without credentials) are answered before authentication, as Flask-CORS does.
+    router.layer(middleware::from_fn(cors::allow_any_origin))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets open requests finish.
+///
+/// The binary binds the listener (`--web-host`, default `127.0.0.1`; `--web-port`, default
+/// 8089), so tests and embedders can pass a listener on port 0.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,30 @@
+//! `/exceptions`, `/tasks` and `/worker-count`.
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Serialize;
+
+use super::{Shared, json};
+use crate::model::{ExceptionsReport, TaskRatios};
+
+/// Errors raised by user code, grouped by traceback.
+pub(super) async fn exceptions(State(state): State<Shared>) -> Response {
+    let view = state.runner().view();
+    json(&ExceptionsReport::new(&view))
+}
+
+/// Task ratios of the users alive now.
+pub(super) async fn tasks(State(state): State<Shared>) -> Response {
+    let users = state.users_per_class(state.runner().view().user_count());
+    json(&TaskRatios::new(&state.run().classes, &users))
+}
+
+#[derive(Serialize)]
+struct WorkerCount {
+    worker_count: u64,
+}
+
+/// Connected workers: always 0 until distributed mode exists.
+pub(super) async fn worker_count() -> Response {
+    json(&WorkerCount { worker_count: 0 })
+}

@@ -1,0 +1,56 @@
+//! `POST /swarm`: start a test, or edit the running one.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::Response;
+use serde::Serialize;
+
+use super::{Shared, json};
+use crate::swarm_request::{decode_fields, parse_swarm};
+
+/// Locust's answer, always with HTTP 200 (clients read `success`).
+#[derive(Debug, Serialize)]
+struct SwarmAnswer<'a> {
+    host: Option<&'a str>,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run_time: Option<u64>,
+    success: bool,
+}
+
+/// Checks the whole request first and only then gives the runner its new target, so a rejected
+/// request changes nothing. While a test runs, the runner treats the target as an edit: the
+/// user count moves at the new spawn rate and the statistics are kept.
+pub(super) async fn swarm(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let host = state.run().host.as_deref();
+    let checked =
+        decode_fields(content_type, &body).and_then(|fields| parse_swarm(&fields, state.run()));
+    let answer = match checked {
+        Ok(request) => {
+            state.runner().start(request.target);
+            SwarmAnswer {
+                host,
+                message: "Swarming started".to_owned(),
+                run_time: request.run_time_secs,
+                success: true,
+            }
+        }
+        Err(error) => {
+            tracing::warn!("/swarm request rejected: {error}");
+            SwarmAnswer {
+                host,
+                message: error.to_string(),
+                run_time: None,
+                success: false,
+            }
+        }
+    };
+    json(&answer)
+}

@@ -1,0 +1,141 @@
+//! What the routes share: the runner's handle and the facts about the run that do not change
+//! while the server runs.
+
+use std::time::Duration;
+
+use locusta_engine::{TaskSpec, UserClass};
+use locusta_runner::{ClassSequence, ClassShare, RunnerHandle};
+
+use crate::Credentials;
+
+/// A user class as the API describes it (`/tasks`, `/swarm`'s `user_classes`): the class's
+/// spawning and task weights, without the code that makes its users.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassInfo {
+    /// Class name.
+    pub name: String,
+    /// Relative share of users (ignored when `fixed_count > 0`).
+    pub weight: f64,
+    /// When > 0: exactly this many users of the class.
+    pub fixed_count: u32,
+    /// The class's tasks with their weights.
+    pub tasks: Vec<TaskSpec>,
+}
+
+impl From<&UserClass> for ClassInfo {
+    fn from(class: &UserClass) -> Self {
+        Self {
+            name: class.name.clone(),
+            weight: class.weight,
+            fixed_count: class.fixed_count,
+            tasks: class.tasks.clone(),
+        }
+    }
+}
+
+/// Facts about the run that the API reports or checks requests against.
+#[derive(Debug, Clone, Default)]
+pub struct RunInfo {
+    /// The target host of the run (`--host`, or the host every class shares); `None` when the
+    /// classes use hosts of their own. `/swarm` accepts only this host (or none), and answers
+    /// with it.
+    pub host: Option<String>,
+    /// The locustfile's name as titles and download names show it, e.g. `locustfile.lua`.
+    pub locustfile: String,
+    /// The run's user classes, in the order the runner was given them.
+    pub classes: Vec<ClassInfo>,
+}
+
+/// What the start form proposes (`-u`, `-r`, `-t`); `None` leaves a field empty.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FormDefaults {
+    /// Peak number of users.
+    pub user_count: Option<u64>,
+    /// Users started per second.
+    pub spawn_rate: Option<f64>,
+    /// How long the test runs.
+    pub run_time: Option<Duration>,
+}
+
+/// Everything the routes need. Build it with [`WebState::new`] and the `with_*` methods, then
+/// pass it to [`crate::router`].
+pub struct WebState {
+    runner: RunnerHandle,
+    run: RunInfo,
+    form_defaults: FormDefaults,
+    credentials: Option<Credentials>,
+    /// The runner's class order, kept to tell which classes the alive users belong to.
+    sequence: ClassSequence,
+}
+
+impl WebState {
+    /// State for a run controlled through `runner` and described by `run`; no form defaults
+    /// and no authentication.
+    pub fn new(runner: RunnerHandle, run: RunInfo) -> Self {
+        let shares: Vec<ClassShare<'_>> = run
+            .classes
+            .iter()
+            .map(|class| ClassShare {
+                name: &class.name,
+                weight: class.weight,
+                fixed_count: class.fixed_count,
+            })
+            .collect();
+        let sequence = ClassSequence::new(&shares);
+        Self {
+            runner,
+            run,
+            form_defaults: FormDefaults::default(),
+            credentials: None,
+            sequence,
+        }
+    }
+
+    /// Sets what the start form proposes.
+    pub fn with_form_defaults(mut self, defaults: FormDefaults) -> Self {
+        self.form_defaults = defaults;
+        self
+    }
+
+    /// Requires HTTP basic auth with `credentials` on every route (`--web-auth`).
+    pub fn with_auth(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The runner's remote control.
+    pub fn runner(&self) -> &RunnerHandle {
+        &self.runner
+    }
+
+    /// The static facts about the run.
+    pub fn run(&self) -> &RunInfo {
+        &self.run
+    }
+
+    /// What the start form proposes.
+    pub fn form_defaults(&self) -> FormDefaults {
+        self.form_defaults
+    }
+
+    /// The credentials every route requires, if any.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+
+    /// Users per class (indexed like [`RunInfo::classes`]) when `user_count` users are alive.
+    ///
+    /// The runner gives user number *i* the class `sequence[i]` and removes the newest users
+    /// first, so the alive users are the first `user_count` of the sequence. Costs one step per
+    /// alive user.
+    pub(crate) fn users_per_class(&self, user_count: u64) -> Vec<u64> {
+        let mut counts = vec![0; self.run.classes.len()];
+        for index in 0..user_count {
+            match self.sequence.class_of(index as usize) {
+                Some(class) => counts[class] += 1,
+                None => break,
+            }
+        }
+        counts
+    }
+}

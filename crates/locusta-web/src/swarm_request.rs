@@ -1,0 +1,382 @@
+//! Reading and checking a `/swarm` request. Nothing here touches the runner: a request is
+//! either turned into a complete [`Target`] or rejected whole, so a bad field never leaves a
+//! test half-changed.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use locusta_runner::{Target, parse_timespan};
+use serde_json::Value;
+
+use crate::{Error, RunInfo};
+
+/// The longest run time, and the longest pause between two spawn steps, that a request may
+/// ask for. Far longer spans make no sense for a load test, and spans near `u64::MAX` seconds
+/// would overflow the runner's clock arithmetic (`Instant + Duration` panics).
+const LONGEST_SPAN: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// The request's fields as `(name, value)` pairs in the order sent; a name may repeat
+/// (`user_classes`).
+pub(crate) type Fields = Vec<(String, String)>;
+
+/// Decodes a form (`application/x-www-form-urlencoded`, also assumed when no content type is
+/// given) or a JSON object whose values are strings, numbers, booleans or arrays of those.
+pub(crate) fn decode_fields(content_type: Option<&str>, body: &[u8]) -> Result<Fields, Error> {
+    let media_type = content_type
+        .and_then(|value| value.split(';').next())
+        .map(|value| value.trim().to_ascii_lowercase());
+    match media_type.as_deref() {
+        Some("application/json") => decode_json(body),
+        Some("multipart/form-data") => Err(Error::Body(
+            "multipart/form-data is not supported; send application/x-www-form-urlencoded or JSON"
+                .to_owned(),
+        )),
+        _ => Ok(url::form_urlencoded::parse(body).into_owned().collect()),
+    }
+}
+
+fn decode_json(body: &[u8]) -> Result<Fields, Error> {
+    let Value::Object(object) =
+        serde_json::from_slice(body).map_err(|error| Error::Body(error.to_string()))?
+    else {
+        return Err(Error::Body("expected a JSON object".to_owned()));
+    };
+    let mut fields = Vec::new();
+    for (name, value) in object {
+        let values = match value {
+            Value::Array(items) => items,
+            single => vec![single],
+        };
+        for value in values {
+            let text = match value {
+                Value::Null => continue,
+                Value::String(text) => text,
+                Value::Bool(flag) => flag.to_string(),
+                Value::Number(number) => number.to_string(),
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(Error::Body(format!("{name} must be a plain value")));
+                }
+            };
+            fields.push((name.clone(), text));
+        }
+    }
+    Ok(fields)
+}
+
+/// A checked `/swarm` request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct SwarmRequest {
+    /// What to tell the runner.
+    pub(crate) target: Target,
+    /// `run_time` in whole seconds, for the answer.
+    pub(crate) run_time_secs: Option<u64>,
+}
+
+/// Checks every field against Locust's rules and what this run can do:
+/// - `user_count` (legacy `locust_count`): an integer ≥ 0;
+/// - `spawn_rate` (legacy `hatch_rate`): a finite number > 0;
+/// - `host` (optional): empty, or the run's own host (the runner cannot change it yet);
+/// - `run_time` (optional): a time span; empty or 0 means no limit, as in Locust;
+/// - `user_classes` (optional, repeated): known class names, all of them or none (the runner
+///   cannot run a subset yet).
+///
+/// Other fields (`shape_class`, `profile`, custom options) are ignored.
+pub(crate) fn parse_swarm(
+    fields: &[(String, String)],
+    run: &RunInfo,
+) -> Result<SwarmRequest, Error> {
+    let users = parse_user_count(fields)?;
+    let spawn_rate = parse_spawn_rate(fields)?;
+    check_host(field(fields, "host"), run)?;
+    let run_time = parse_run_time(fields)?;
+    check_user_classes(fields, run)?;
+    Ok(SwarmRequest {
+        target: Target {
+            users,
+            spawn_rate,
+            run_time,
+        },
+        run_time_secs: run_time.map(|run_time| run_time.as_secs()),
+    })
+}
+
+/// The first value of `name`.
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// The value of the first of `names` present, with the name it was sent under.
+fn aliased<'a>(
+    fields: &'a [(String, String)],
+    names: &[&'static str],
+) -> Option<(&'static str, &'a str)> {
+    names
+        .iter()
+        .find_map(|&name| field(fields, name).map(|value| (name, value)))
+}
+
+fn parse_user_count(fields: &[(String, String)]) -> Result<u64, Error> {
+    let (name, text) =
+        aliased(fields, &["user_count", "locust_count"]).ok_or(Error::MissingField {
+            field: "user_count",
+        })?;
+    let invalid = |expected| Error::InvalidField {
+        field: name,
+        value: text.to_owned(),
+        expected,
+    };
+    // Parsed as a signed number first, so `-1` is told it is negative rather than not a number.
+    let number: i128 = text.trim().parse().map_err(|_| invalid("an integer"))?;
+    u64::try_from(number).map_err(|_| invalid("an integer >= 0"))
+}
+
+fn parse_spawn_rate(fields: &[(String, String)]) -> Result<f64, Error> {
+    let (name, text) =
+        aliased(fields, &["spawn_rate", "hatch_rate"]).ok_or(Error::MissingField {
+            field: "spawn_rate",
+        })?;
+    let invalid = |expected| Error::InvalidField {
+        field: name,
+        value: text.to_owned(),
+        expected,
+    };
+    let rate = match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => rate,
+        _ => return Err(invalid("a finite number > 0")),
+    };
+    // The runner waits `1 / rate` seconds between steps of one user.
+    if rate < 1.0 / LONGEST_SPAN.as_secs_f64() {
+        return Err(invalid("at least one user per 100 years"));
+    }
+    Ok(rate)
+}
+
+fn parse_run_time(fields: &[(String, String)]) -> Result<Option<Duration>, Error> {
+    let text = match field(fields, "run_time").map(str::trim) {
+        None | Some("") => return Ok(None),
+        Some(text) => text,
+    };
+    let run_time = parse_timespan(text).map_err(|_| Error::InvalidRunTime {
+        value: text.to_owned(),
+    })?;
+    if run_time > LONGEST_SPAN {
+        return Err(Error::InvalidField {
+            field: "run_time",
+            value: text.to_owned(),
+            expected: "at most 100 years",
+        });
+    }
+    // Locust treats a zero run time as none.
+    Ok(Some(run_time).filter(|run_time| !run_time.is_zero()))
+}
+
+fn check_host(requested: Option<&str>, run: &RunInfo) -> Result<(), Error> {
+    let Some(requested) = requested.map(str::trim).filter(|host| !host.is_empty()) else {
+        return Ok(());
+    };
+    let is_web_url = url::Url::parse(requested).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
+    });
+    if !is_web_url {
+        return Err(Error::InvalidField {
+            field: "host",
+            value: requested.to_owned(),
+            expected: "an http:// or https:// URL",
+        });
+    }
+    match &run.host {
+        Some(current) if same_host(current, requested) => Ok(()),
+        current => Err(Error::HostChange {
+            current: current.as_ref().map_or_else(
+                || "the hosts of its user classes".to_owned(),
+                |host| format!("'{host}'"),
+            ),
+            requested: requested.to_owned(),
+        }),
+    }
+}
+
+/// Hosts are compared as typed, but a trailing `/` does not make them different.
+fn same_host(a: &str, b: &str) -> bool {
+    a.trim().trim_end_matches('/') == b.trim_end_matches('/')
+}
+
+fn check_user_classes(fields: &[(String, String)], run: &RunInfo) -> Result<(), Error> {
+    let requested: BTreeSet<&str> = fields
+        .iter()
+        .filter(|(key, value)| key == "user_classes" && !value.trim().is_empty())
+        .map(|(_, value)| value.trim())
+        .collect();
+    if requested.is_empty() {
+        return Ok(());
+    }
+    let known: BTreeSet<&str> = run
+        .classes
+        .iter()
+        .map(|class| class.name.as_str())
+        .collect();
+    let known_list = || known.iter().copied().collect::<Vec<_>>().join(", ");
+    if let Some(unknown) = requested.difference(&known).next() {
+        return Err(Error::UnknownUserClass {
+            name: (*unknown).to_owned(),
+            known: known_list(),
+        });
+    }
+    if requested != known {
+        return Err(Error::ClassSelection {
+            known: known_list(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::ClassInfo;
+
+    fn run() -> RunInfo {
+        let class = |name: &str| ClassInfo {
+            name: name.to_owned(),
+            weight: 1.0,
+            fixed_count: 0,
+            tasks: Vec::new(),
+        };
+        RunInfo {
+            host: Some("http://127.0.0.1:8000".to_owned()),
+            locustfile: "locustfile.lua".to_owned(),
+            classes: vec![class("Web"), class("Api")],
+        }
+    }
+
+    fn form(body: &str) -> Result<SwarmRequest, Error> {
+        let fields = decode_fields(
+            Some("application/x-www-form-urlencoded; charset=utf-8"),
+            body.as_bytes(),
+        )?;
+        parse_swarm(&fields, &run())
+    }
+
+    fn message(body: &str) -> String {
+        form(body).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_modern_and_legacy_names() {
+        let modern = form("user_count=10&spawn_rate=2.5&run_time=1m30s").unwrap();
+        assert_eq!(
+            modern.target,
+            Target {
+                users: 10,
+                spawn_rate: 2.5,
+                run_time: Some(Duration::from_secs(90))
+            }
+        );
+        assert_eq!(modern.run_time_secs, Some(90));
+        let legacy = form("locust_count=10&hatch_rate=3").unwrap();
+        assert_eq!((legacy.target.users, legacy.target.spawn_rate), (10, 3.0));
+        assert_eq!(legacy.target.run_time, None);
+    }
+
+    #[test]
+    fn names_the_bad_field() {
+        assert_eq!(
+            message("user_count=abc&spawn_rate=1"),
+            "Invalid user_count value: 'abc' (must be an integer)"
+        );
+        assert_eq!(
+            message("locust_count=-1&hatch_rate=1"),
+            "Invalid locust_count value: '-1' (must be an integer >= 0)"
+        );
+        for rate in ["0", "-2", "inf", "NaN", "fast", ""] {
+            assert_eq!(
+                message(&format!("user_count=1&spawn_rate={rate}")),
+                format!("Invalid spawn_rate value: '{rate}' (must be a finite number > 0)")
+            );
+        }
+        assert!(message("user_count=1&hatch_rate=x").starts_with("Invalid hatch_rate value"));
+        assert_eq!(
+            message("spawn_rate=1"),
+            "Missing or invalid user_count or spawn_rate from /swarm request: user_count is missing"
+        );
+        assert_eq!(
+            message("user_count=1&spawn_rate=1&run_time=5x"),
+            "Valid run_time formats are : 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc."
+        );
+    }
+
+    #[test]
+    fn refuses_spans_the_runner_cannot_schedule() {
+        assert_eq!(
+            message("user_count=1&spawn_rate=1e-300"),
+            "Invalid spawn_rate value: '1e-300' (must be at least one user per 100 years)"
+        );
+        assert_eq!(
+            message("user_count=1&spawn_rate=1&run_time=18446744073709551615"),
+            "Invalid run_time value: '18446744073709551615' (must be at most 100 years)"
+        );
+        assert!(form("user_count=1&spawn_rate=0.001&run_time=876000h").is_ok());
+    }
+
+    #[test]
+    fn empty_or_zero_run_time_means_no_limit() {
+        assert_eq!(
+            form("user_count=1&spawn_rate=1&run_time=")
+                .unwrap()
+                .target
+                .run_time,
+            None
+        );
+        assert_eq!(
+            form("user_count=1&spawn_rate=1&run_time=0")
+                .unwrap()
+                .run_time_secs,
+            None
+        );
+    }
+
+    #[test]
+    fn accepts_only_the_runs_own_host() {
+        assert!(form("user_count=1&spawn_rate=1&host=").is_ok());
+        assert!(form("user_count=1&spawn_rate=1&host=http%3A%2F%2F127.0.0.1%3A8000%2F").is_ok());
+        assert_eq!(
+            message("user_count=1&spawn_rate=1&host=ftp%3A%2F%2Fx"),
+            "Invalid host value: 'ftp://x' (must be an http:// or https:// URL)"
+        );
+        assert!(
+            message("user_count=1&spawn_rate=1&host=http%3A%2F%2Fother")
+                .starts_with("Changing the host is not supported yet")
+        );
+    }
+
+    #[test]
+    fn user_classes_must_be_all_or_none() {
+        assert!(form("user_count=1&spawn_rate=1&user_classes=Web&user_classes=Api").is_ok());
+        assert_eq!(
+            message("user_count=1&spawn_rate=1&user_classes=Nope"),
+            "Invalid user_classes value: 'Nope' (known classes: Api, Web)"
+        );
+        assert!(
+            message("user_count=1&spawn_rate=1&user_classes=Web")
+                .starts_with("Selecting user classes is not supported yet")
+        );
+    }
+
+    #[test]
+    fn reads_json_bodies() {
+        let fields = decode_fields(
+            Some("application/json"),
+            br#"{"user_count": 4, "spawn_rate": 0.5, "user_classes": ["Web", "Api"], "host": null}"#,
+        )
+        .unwrap();
+        let request = parse_swarm(&fields, &run()).unwrap();
+        assert_eq!((request.target.users, request.target.spawn_rate), (4, 0.5));
+        assert!(decode_fields(Some("application/json"), b"[1]").is_err());
+        assert!(decode_fields(Some("application/json"), b"{").is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! The web API in process: a real engine and runner under paused time, the router in front,
+//! requests sent with `tower::ServiceExt::oneshot` (no sockets, no fixed ports).
+
+mod auth;
+mod control;
+mod csv;
+mod info;
+mod serve;
+mod stats;
+mod support;
+mod swarm;
