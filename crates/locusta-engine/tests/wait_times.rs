@@ -164,9 +164,13 @@ impl Busy {
 async fn a_user_that_never_awaits_does_not_starve_its_shard() {
     let runs = Arc::new(Mutex::new(0));
     let counter = Arc::clone(&runs);
-    let class = UserClass::builder("Busy", move |_ctx| Ok(Busy { runs: Arc::clone(&counter) }))
-        .task("spin", 1, |user| Box::pin(user.spin()))
-        .build();
+    let class = UserClass::builder("Busy", move |_ctx| {
+        Ok(Busy {
+            runs: Arc::clone(&counter),
+        })
+    })
+    .task("spin", 1, |user| Box::pin(user.spin()))
+    .build();
     let local = tokio::task::LocalSet::new();
     local
         .run_until(async move {

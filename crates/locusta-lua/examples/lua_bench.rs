@@ -10,6 +10,9 @@
 //! taskset -c 1 target/release/examples/lua_bench idle http://127.0.0.1:PORT 10000
 //! # the same for native Rust users, for comparison:
 //! taskset -c 1 target/release/examples/lua_bench idle-native http://127.0.0.1:PORT 10000
+//! # the driver's yield/resume round trip alone, in ns (no I/O):
+//! taskset -c 1 target/release/examples/lua_bench ops http://127.0.0.1:PORT
+//! # one kind of user only, for profiling: `native` or `lua` instead of `throughput`
 //! ```
 //!
 //! The shard's CPU time is read from `/proc/self/task/<tid>/schedstat` of the thread named
@@ -236,7 +239,7 @@ async fn idle(name: &str, class: UserClass, host: &str, users: u64) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: lua_bench throughput URL [SECONDS] [USERS] | idle URL [USERS]";
+    let usage = "usage: lua_bench throughput|native|lua URL [SECONDS] [USERS] | idle|idle-native URL [USERS] | ops URL";
     let mode = args.get(1).expect(usage).as_str();
     let host = args.get(2).expect(usage).clone();
     let runtime = tokio::runtime::Builder::new_current_thread()

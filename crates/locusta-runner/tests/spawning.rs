@@ -289,12 +289,28 @@ async fn an_edit_without_run_time_keeps_the_deadline_and_huge_values_do_not_pani
     local
         .run_until(async {
             let (handle, runner) = start_runner(vec![probe_class("User", 1.0, 0, origin, &log)]);
-            handle.start(Target { users: 2, spawn_rate: 1e-300, run_time: Some(Duration::from_secs(30)) });
+            handle.start(Target {
+                users: 2,
+                spawn_rate: 1e-300,
+                run_time: Some(Duration::from_secs(30)),
+            });
             tokio::time::sleep(Duration::from_secs(10)).await;
-            assert_eq!(handle.view().user_count(), 1, "the next batch is centuries away");
-            handle.start(Target { users: 4, spawn_rate: 4.0, run_time: None });
+            assert_eq!(
+                handle.view().user_count(),
+                1,
+                "the next batch is centuries away"
+            );
+            handle.start(Target {
+                users: 4,
+                spawn_rate: 4.0,
+                run_time: None,
+            });
             runner.await.unwrap();
-            assert_eq!(origin.elapsed().as_secs(), 30, "the edit kept the 30 s deadline");
+            assert_eq!(
+                origin.elapsed().as_secs(),
+                30,
+                "the edit kept the 30 s deadline"
+            );
         })
         .await;
     assert_eq!(started(&log).len(), 4);
