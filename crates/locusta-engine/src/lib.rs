@@ -14,6 +14,7 @@ mod context;
 mod engine;
 mod picker;
 mod shard;
+mod stop;
 mod task;
 mod user;
 mod wait;

@@ -15,7 +15,8 @@ use tokio::task::JoinHandle;
 
 use crate::context::user_seed;
 use crate::picker::TaskPicker;
-use crate::user::{StopSignals, UserRun, run_user};
+use crate::stop::StopSignals;
+use crate::user::{UserRun, run_user};
 use crate::{Resources, UserClass, UserContext};
 
 /// What a shard reports when asked.
@@ -193,14 +194,16 @@ fn spawn_user(
 /// after `stop_timeout`; `Duration::MAX` never kills (the user finishes its task however long
 /// it takes).
 fn stop(signals: &StopSignals, stop_timeout: Duration) {
-    signals.graceful.cancel();
     if stop_timeout.is_zero() {
-        signals.kill.cancel();
-    } else if stop_timeout != Duration::MAX {
-        let kill = signals.kill.clone();
+        signals.kill();
+        return;
+    }
+    signals.stop_gracefully();
+    if stop_timeout != Duration::MAX {
+        let signals = signals.clone();
         tokio::task::spawn_local(async move {
             tokio::time::sleep(stop_timeout).await;
-            kill.cancel();
+            signals.kill();
         });
     }
 }

@@ -6,22 +6,12 @@ use futures_util::FutureExt;
 use locusta_stats::Recorder;
 use rand::rngs::SmallRng;
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
 
 use crate::behaviour::BoxedUser;
 use crate::picker::TaskPicker;
+use crate::stop::StopSignals;
 use crate::wait::Waiter;
 use crate::{TaskError, WaitTime};
-
-/// How a user is asked to stop (Locust's `--stop-timeout` semantics).
-///
-/// `graceful`: a waiting user stops at once, a running user after its current task.
-/// `kill`: the running task is abandoned (its in-flight request is not recorded).
-#[derive(Clone, Default)]
-pub(crate) struct StopSignals {
-    pub(crate) graceful: CancellationToken,
-    pub(crate) kill: CancellationToken,
-}
 
 /// Everything a user needs to run, besides itself.
 pub(crate) struct UserRun {
@@ -40,7 +30,7 @@ pub(crate) async fn run_user(mut user: BoxedUser, mut run: UserRun) {
 
     let started = tokio::select! {
         biased;
-        () = signals.kill.cancelled() => None,
+        () = signals.killed() => None,
         result = AssertUnwindSafe(user.on_start()).catch_unwind() => Some(result),
     };
     match started {
@@ -54,11 +44,11 @@ pub(crate) async fn run_user(mut user: BoxedUser, mut run: UserRun) {
         }
     }
 
-    while !signals.graceful.is_cancelled() {
+    while !signals.is_stopping() {
         let index = run.picker.pick(&mut run.rng);
         let outcome = tokio::select! {
             biased;
-            () = signals.kill.cancelled() => break,
+            () = signals.killed() => break,
             outcome = AssertUnwindSafe(user.run_task(index)).catch_unwind() => outcome,
         };
         match outcome {
@@ -75,7 +65,7 @@ pub(crate) async fn run_user(mut user: BoxedUser, mut run: UserRun) {
         } else {
             tokio::select! {
                 biased;
-                () = signals.graceful.cancelled() => break,
+                () = signals.stopping() => break,
                 () = tokio::time::sleep(pause) => {}
             }
         }
