@@ -123,7 +123,7 @@ async fn throughput(name: &str, class: UserClass, host: &str, seconds: u64, user
     }
     // Warm up, then measure a window.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    engine.report().await;
+    let warmup = engine.report().await.delta.total().num_requests();
     let cpu0 = shard_cpu();
     let wall0 = Instant::now();
     tokio::time::sleep(Duration::from_secs(seconds)).await;
@@ -134,6 +134,7 @@ async fn throughput(name: &str, class: UserClass, host: &str, seconds: u64, user
     let failures = report.delta.total().num_failures();
     engine.stop_all(Duration::ZERO).await;
     let per_cpu = requests as f64 / cpu.as_secs_f64();
+    println!("{name:8} {warmup:>9} requests in the warm-up second");
     println!(
         "{name:8} {requests:>9} requests {:>9.0} req/s  cpu {:>6.2} s  {per_cpu:>9.0} req/cpu-s  failures {failures}",
         requests as f64 / wall.as_secs_f64(),

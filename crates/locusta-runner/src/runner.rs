@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use locusta_engine::{Engine, UserClass};
-use locusta_stats::{Clock, RunState, RunView, Snapshot};
+use locusta_stats::{Clock, History, RunState, RunView, Snapshot};
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 
@@ -110,6 +110,8 @@ pub struct Runner {
     deadline: Option<Instant>,
     totals: Snapshot,
     users_by_class: Vec<u64>,
+    /// The charts' history, recorded at every `HISTORY_INTERVAL` collection while a test runs.
+    history: History,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -154,6 +156,7 @@ impl Runner {
             ramp: None,
             deadline: None,
             totals: Snapshot::new(now),
+            history: History::default(),
         };
         (
             runner,
@@ -199,6 +202,7 @@ impl Runner {
             // A new test (not an edit) starts from empty statistics, as in Locust.
             self.totals = Snapshot::new(self.config.clock.now_unix_secs());
             self.users_by_class.fill(0);
+            self.history.clear();
         }
         let mut users = target.users;
         if let Some(capacity) = self.sequence.capacity()
@@ -294,15 +298,19 @@ impl Runner {
         self.totals.merge(&report.delta);
         self.totals.reset(self.config.clock.now_unix_secs());
         self.users_by_class = report.users_by_class;
+        // Locust's reset_all clears the history too: the charts restart with the statistics.
+        self.history.clear();
         tracing::info!("Resetting stats");
         self.publish();
     }
 
     async fn collect(&mut self) {
         let report = self.engine.report().await;
+        let now = self.config.clock.now_unix_secs();
+        self.history.observe(now, report.delta.total());
         self.totals.merge(&report.delta);
         self.users_by_class = report.users_by_class;
-        self.publish();
+        self.publish_view(true);
     }
 
     /// Users per class as Locust logs them: a JSON object with sorted keys.
@@ -318,13 +326,25 @@ impl Runner {
         serde_json::to_string(&counts).unwrap_or_default()
     }
 
-    fn publish(&self) {
+    fn publish(&mut self) {
+        self.publish_view(false);
+    }
+
+    /// Publishes a new view. With `collected` (fresh statistics from every shard), the view also
+    /// becomes a chart point when one is due and a test runs (Locust: while not ready or
+    /// stopped).
+    fn publish_view(&mut self, collected: bool) {
         let view = RunView::new(
             Arc::new(self.totals.clone()),
             self.state,
             self.users_by_class.iter().sum(),
             self.config.clock.now_unix_secs(),
         );
+        let testing = !matches!(self.state, RunState::Ready | RunState::Stopped);
+        if collected && testing && self.history.is_due(view.now(), self.config.stats_interval) {
+            self.history.record(&view);
+        }
+        let view = view.with_history(self.history.points());
         self.views.send_replace(Arc::new(view));
     }
 }

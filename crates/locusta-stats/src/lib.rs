@@ -31,6 +31,7 @@ pub use per_second::SECONDS_KEPT;
 pub use recorder::{ContentLength, Outcome, Recorder};
 pub use snapshot::Snapshot;
 pub use view::{
-    AGGREGATED_NAME, EntryRow, ErrorRow, ExceptionRow, PERCENTILES_TO_CHART, PERCENTILES_TO_REPORT,
+    AGGREGATED_NAME, EntryRow, ErrorRow, ExceptionRow, HISTORY_CAPACITY, HISTORY_INTERVAL, History,
+    HistoryPoint, PERCENTILE_WINDOW, PERCENTILES_TO_CHART, PERCENTILES_TO_REPORT,
     PERCENTILES_TO_STATISTICS, RunState, RunView,
 };

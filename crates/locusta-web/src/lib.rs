@@ -1,5 +1,5 @@
 //! Locust's HTTP API over a run (reference §6): start, edit and stop a test, read its
-//! statistics as JSON or CSV.
+//! statistics as JSON or CSV; and the web UI that drives it.
 //!
 //! The web layer owns nothing of the run. It reads the runner's latest
 //! [`locusta_stats::RunView`] — the same value the console and the reports print, so every
@@ -18,11 +18,25 @@
 //! # }
 //! ```
 //!
-//! Routes: `GET /` (placeholder page), `POST /swarm`, `POST|GET /stop`,
-//! `POST|GET /stats/reset`, `GET /stats/requests`, `GET /stats/requests/csv`,
+//! Routes: `GET /` (the UI page), `GET /assets/{path}` (its scripts, styles and the vendored
+//! uPlot, embedded in the binary), `POST /swarm`, `POST|GET /stop`, `POST|GET /stats/reset`,
+//! `GET /stats/requests`, `GET /stats/history`, `GET /stats/requests/csv`,
 //! `GET /stats/failures/csv`, `GET /exceptions`, `GET /exceptions/csv`, `GET /tasks`,
 //! `GET /worker-count`. Every response allows any origin (CORS), as Locust's do; with
 //! credentials configured every route requires HTTP basic auth.
+//!
+//! # The UI
+//! Plain HTML, CSS and JavaScript modules under `assets/` (no build step), polling the API
+//! every 2 s. `GET /` embeds the run's settings (host, locustfile, form defaults, classes) as
+//! JSON in a `<script type="application/json">` element, escaped so that no run text can end
+//! it; the scripts insert every server-provided text with `textContent`.
+//!
+//! `GET /stats/history[?since=<unix seconds>]` is ours (Locust embeds its history in the page):
+//! `{"history": [{"current_fail_per_sec", "current_rps", "response_time_percentile_0.5",
+//! "response_time_percentile_0.95", "time", "user_count"}], "interval": 2.0}`, the points the
+//! runner recorded for the current test (one every 2 s, at most two hours of them), oldest
+//! first, only those after `since` when given. The charts load it whole, then poll for new
+//! points, so they survive page reloads.
 //!
 //! # Differences from Locust
 //! - `/swarm` accepts a form or a JSON object, not `multipart/form-data`. It refuses a `host`
@@ -35,12 +49,15 @@
 //!   Its `current_response_time_percentiles` are the run's cumulative percentiles (Locust: a
 //!   10 s sliding window), and all percentiles are HDR values rounded to whole milliseconds
 //!   (Locust: 2-digit buckets). Failure rows are in a stable order instead of hash order.
+//! - The history's percentiles cover the last 10 s, like Locust's; it is bounded (Locust's
+//!   grows without limit) and recorded every 2 s (Locust: 5 s).
 //! - `/tasks` derives the users of each class from the runner's spawn sequence and the alive
 //!   user count (the view has no per-class counts).
 //! - CSV download names use UTC for the start time (Locust: local time).
 
 #![warn(missing_docs)]
 
+mod assets;
 mod auth;
 mod cors;
 mod error;

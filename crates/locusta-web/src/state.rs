@@ -1,6 +1,7 @@
 //! What the routes share: the runner's handle and the facts about the run that do not change
 //! while the server runs.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use locusta_engine::{TaskSpec, UserClass};
@@ -62,7 +63,9 @@ pub struct FormDefaults {
 pub struct WebState {
     runner: RunnerHandle,
     run: RunInfo,
-    form_defaults: FormDefaults,
+    /// The CLI's defaults, replaced field by field by each accepted `/swarm` (as Locust writes
+    /// them back into its parsed options), so a reloaded page proposes what was last asked for.
+    form_defaults: Mutex<FormDefaults>,
     credentials: Option<Credentials>,
     /// The runner's class order, kept to tell which classes the alive users belong to.
     sequence: ClassSequence,
@@ -85,7 +88,7 @@ impl WebState {
         Self {
             runner,
             run,
-            form_defaults: FormDefaults::default(),
+            form_defaults: Mutex::new(FormDefaults::default()),
             credentials: None,
             sequence,
         }
@@ -93,7 +96,7 @@ impl WebState {
 
     /// Sets what the start form proposes.
     pub fn with_form_defaults(mut self, defaults: FormDefaults) -> Self {
-        self.form_defaults = defaults;
+        self.form_defaults = Mutex::new(defaults);
         self
     }
 
@@ -113,9 +116,27 @@ impl WebState {
         &self.run
     }
 
-    /// What the start form proposes.
+    /// What the start form proposes: the defaults given to [`Self::with_form_defaults`], with
+    /// the values of the last accepted `/swarm` request in their place.
     pub fn form_defaults(&self) -> FormDefaults {
-        self.form_defaults
+        *self
+            .form_defaults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Remembers an accepted `/swarm` request's values for the next page load. A request
+    /// without a run time (an edit, usually) keeps the remembered one.
+    pub(crate) fn remember_swarm(&self, users: u64, spawn_rate: f64, run_time: Option<Duration>) {
+        let mut defaults = self
+            .form_defaults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        defaults.user_count = Some(users);
+        defaults.spawn_rate = Some(spawn_rate);
+        if run_time.is_some() {
+            defaults.run_time = run_time;
+        }
     }
 
     /// The credentials every route requires, if any.

@@ -1,4 +1,7 @@
-//! Unix times as Locust writes them in files and download names, without a date crate.
+//! Unix times as Locust writes them in files and download names, and time spans as its forms
+//! show them, without a date crate.
+
+use std::time::Duration;
 
 /// Locust's `format_utc_timestamp`: `2026-11-23T12:16:23Z` (seconds truncated).
 pub(crate) fn utc_iso(unix_secs: f64) -> String {
@@ -11,6 +14,23 @@ pub(crate) fn utc_iso(unix_secs: f64) -> String {
 pub(crate) fn safe_timestamp(unix_secs: f64) -> String {
     let (year, month, day, hour, minute, _) = civil(unix_secs);
     format!("{year:04}-{month:02}-{day:02}-{hour:02}h{minute:02}")
+}
+
+/// A span as the start form's "Run time" field takes it: `1h20m5s`, `3m`, `45s` (whole
+/// seconds; `0s` for less than one).
+pub(crate) fn timespan(span: Duration) -> String {
+    let secs = span.as_secs();
+    let (hours, minutes, seconds) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let mut text = String::new();
+    for (value, unit) in [(hours, 'h'), (minutes, 'm'), (seconds, 's')] {
+        if value > 0 {
+            text.push_str(&format!("{value}{unit}"));
+        }
+    }
+    if text.is_empty() {
+        text.push_str("0s");
+    }
+    text
 }
 
 /// UTC calendar date and time of a Unix time (proleptic Gregorian calendar).
@@ -60,5 +80,13 @@ mod tests {
         assert_eq!(utc_iso(0.0), "1970-01-01T00:00:00Z");
         assert_eq!(utc_iso(951_782_400.0), "2000-02-29T00:00:00Z");
         assert_eq!(utc_iso(-1.0), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn spans_read_like_the_run_time_option() {
+        assert_eq!(timespan(Duration::from_secs(4_805)), "1h20m5s");
+        assert_eq!(timespan(Duration::from_secs(180)), "3m");
+        assert_eq!(timespan(Duration::from_secs(7_200)), "2h");
+        assert_eq!(timespan(Duration::from_millis(999)), "0s");
     }
 }

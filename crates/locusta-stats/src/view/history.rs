@@ -80,6 +80,16 @@ impl History {
         Arc::clone(&self.points)
     }
 
+    /// Whether a point is due at Unix time `now`: none was recorded yet, or [`HISTORY_INTERVAL`]
+    /// has passed since the last one, less half of `period` (how often the caller asks). The
+    /// slack keeps a collection timer that fires a little late from skipping a point.
+    pub fn is_due(&self, now: f64, period: Duration) -> bool {
+        let interval = HISTORY_INTERVAL.as_secs_f64() - period.as_secs_f64() / 2.0;
+        self.points
+            .last()
+            .is_none_or(|last| now - last.time >= interval)
+    }
+
     /// Notes the Aggregated row of a delta collected at Unix time `now`, for the response-time
     /// percentiles of the next points. Call it with every delta merged into the run's totals.
     pub fn observe(&mut self, now: f64, delta_total: &EntryStats) {
@@ -91,8 +101,12 @@ impl History {
 
     /// Appends a point for `view`: its time, users and current rates, and the percentiles of the
     /// deltas observed within [`PERCENTILE_WINDOW`] before it. Drops the oldest point when full.
+    /// A view no newer than the last point adds nothing, so times only increase.
     pub fn record(&mut self, view: &RunView) {
         let now = view.now();
+        if self.points.last().is_some_and(|last| last.time >= now) {
+            return;
+        }
         self.forget_before(now);
         let mut window = EntryStats::default();
         for (_, delta) in &self.recent {
@@ -171,6 +185,14 @@ mod tests {
         snapshot
     }
 
+    /// Within the histogram's 1 % bucket error.
+    fn assert_close(actual: f64, expected: f64) {
+        assert!(
+            (actual - expected).abs() <= expected * 0.01,
+            "{actual} is not within 1 % of {expected}"
+        );
+    }
+
     fn view_at(now: f64, users: u64) -> RunView {
         RunView::new(Arc::new(Snapshot::new(0.0)), RunState::Running, users, now)
     }
@@ -215,6 +237,29 @@ mod tests {
     }
 
     #[test]
+    fn a_view_no_newer_than_the_last_point_adds_nothing() {
+        let mut history = History::default();
+        history.record(&view_at(1_000.0, 1));
+        history.record(&view_at(1_000.0, 2));
+        history.record(&view_at(999.0, 3));
+        assert_eq!(times(&history), [1_000.0]);
+    }
+
+    #[test]
+    fn a_point_is_due_every_interval_even_when_the_timer_is_late() {
+        let second = Duration::from_secs(1);
+        let mut history = History::default();
+        assert!(history.is_due(1_000.0, second));
+        history.record(&view_at(1_000.0, 1));
+        assert!(!history.is_due(1_001.0, second));
+        assert!(
+            history.is_due(1_001.99, second),
+            "a timer 10 ms late still records"
+        );
+        assert!(history.is_due(1_002.0, second));
+    }
+
+    #[test]
     fn percentiles_cover_the_last_ten_seconds_only() {
         let mut history = History::default();
         history.observe(1_000.0, delta(999, &[500, 500, 500]).total());
@@ -222,13 +267,13 @@ mod tests {
         history.record(&view_at(1_006.0, 1));
         // Both deltas are in the window: 7 samples, the median is the fourth (40 ms).
         let first = history.points()[0];
-        assert_eq!(first.p50_ms, 40.0);
-        assert_eq!(first.p95_ms, 500.0);
+        assert_close(first.p50_ms, 40.0);
+        assert_eq!(first.p95_ms, 500.0, "the maximum is exact");
 
         history.record(&view_at(1_012.0, 1));
         // The delta collected at 1 000 s is more than 10 s old now.
         let second = history.points()[1];
-        assert_eq!(second.p50_ms, 20.0);
+        assert_close(second.p50_ms, 20.0);
         assert_eq!(second.p95_ms, 40.0);
     }
 

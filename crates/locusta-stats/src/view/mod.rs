@@ -2,12 +2,14 @@
 
 mod entry_row;
 mod error_row;
+mod history;
 mod state;
 
 use std::sync::Arc;
 
 pub use entry_row::EntryRow;
 pub use error_row::{ErrorRow, ExceptionRow};
+pub use history::{HISTORY_CAPACITY, HISTORY_INTERVAL, History, HistoryPoint, PERCENTILE_WINDOW};
 pub use state::RunState;
 
 use crate::Snapshot;
@@ -40,6 +42,7 @@ pub struct RunView {
     state: RunState,
     user_count: u64,
     now: f64,
+    history: Arc<[HistoryPoint]>,
 }
 
 impl RunView {
@@ -51,7 +54,19 @@ impl RunView {
             state,
             user_count,
             now,
+            history: Arc::default(),
         }
+    }
+
+    /// This view with the run's chart history (see [`History`]); views have none otherwise.
+    pub fn with_history(mut self, history: Arc<[HistoryPoint]>) -> Self {
+        self.history = history;
+        self
+    }
+
+    /// The chart history up to this view, oldest first (empty unless the runner attached it).
+    pub fn history(&self) -> &[HistoryPoint] {
+        &self.history
     }
 
     /// The cumulative statistics.

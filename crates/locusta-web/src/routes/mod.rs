@@ -21,15 +21,17 @@ use crate::WebState;
 /// The shared state as handlers receive it.
 type Shared = Arc<WebState>;
 
-/// Every route of the API. `/stop` and `/stats/reset` also answer `GET`, as Locust's did before
+/// Every route of the API and the UI. `/stop` and `/stats/reset` also answer `GET`, as Locust's did before
 /// 2.x, so old scripts keep working.
 pub(crate) fn api() -> Router<Shared> {
     Router::new()
         .route("/", get(index::page))
+        .route("/assets/{*path}", get(crate::assets::asset))
         .route("/swarm", post(swarm::swarm))
         .route("/stop", get(control::stop).post(control::stop))
         .route("/stats/reset", get(control::reset).post(control::reset))
         .route("/stats/requests", get(stats::requests))
+        .route("/stats/history", get(stats::history))
         .route("/stats/requests/csv", get(downloads::requests_csv))
         .route("/stats/failures/csv", get(downloads::failures_csv))
         .route("/exceptions", get(info::exceptions))

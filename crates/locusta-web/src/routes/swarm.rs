@@ -34,7 +34,9 @@ pub(super) async fn swarm(
         decode_fields(content_type, &body).and_then(|fields| parse_swarm(&fields, state.run()));
     let answer = match checked {
         Ok(request) => {
-            state.runner().start(request.target);
+            let target = request.target;
+            state.remember_swarm(target.users, target.spawn_rate, target.run_time);
+            state.runner().start(target);
             SwarmAnswer {
                 host,
                 message: "Swarming started".to_owned(),

@@ -1,8 +1,8 @@
-//! `/exceptions`, `/tasks`, `/worker-count`, `/` and the CORS header.
+//! `/exceptions`, `/tasks`, `/worker-count` and the CORS header.
 
 use axum::body::Body;
 use axum::http::Request;
-use axum::http::header::{ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE};
+use axum::http::header::{ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN};
 use serde_json::json;
 
 use crate::support::{get, local, send, start, swarm, wait_secs};
@@ -71,18 +71,6 @@ async fn worker_count_is_zero_without_distribution() {
             get(&api, "/worker-count").await.json(),
             json!({"worker_count": 0})
         );
-    })
-    .await;
-}
-
-#[tokio::test(start_paused = true)]
-async fn index_is_a_placeholder_page() {
-    local(async {
-        let api = start(None);
-        let page = get(&api, "/").await;
-        assert_eq!(page.status, 200);
-        assert!(page.header(CONTENT_TYPE).unwrap().starts_with("text/html"));
-        assert!(page.text().contains("Locusta"));
     })
     .await;
 }

@@ -4,8 +4,10 @@
 mod auth;
 mod control;
 mod csv;
+mod history;
 mod info;
 mod serve;
 mod stats;
 mod support;
 mod swarm;
+mod ui;

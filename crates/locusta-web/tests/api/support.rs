@@ -12,7 +12,7 @@ use locusta_engine::{
 };
 use locusta_runner::{Runner, RunnerConfig, RunnerHandle};
 use locusta_stats::{Clock, Outcome, Recorder, RunState, RunView};
-use locusta_web::{ClassInfo, Credentials, RunInfo, WebState, router};
+use locusta_web::{ClassInfo, Credentials, FormDefaults, RunInfo, WebState, router};
 use serde_json::Value;
 use tokio::time::Instant;
 use tower::ServiceExt;
@@ -90,6 +90,16 @@ pub struct Api {
 /// Starts an engine and runner on the current `LocalSet` and puts the API in front. Reaching
 /// the run time stops the test without quitting, as in web UI mode.
 pub fn start(credentials: Option<Credentials>) -> Api {
+    start_with(credentials, |_| {}, FormDefaults::default())
+}
+
+/// [`start`], with the run's description changed by `edit_run` and the form proposing
+/// `defaults`.
+pub fn start_with(
+    credentials: Option<Credentials>,
+    edit_run: impl FnOnce(&mut RunInfo),
+    defaults: FormDefaults,
+) -> Api {
     let classes: Arc<[UserClass]> = Arc::from(classes());
     let clock = Clock::start();
     let engine = Engine::start_local(EngineConfig {
@@ -107,12 +117,13 @@ pub fn start(credentials: Option<Credentials>) -> Api {
     };
     let (runner, handle) = Runner::new(engine, Arc::clone(&classes), config);
     tokio::task::spawn_local(runner.run());
-    let run = RunInfo {
+    let mut run = RunInfo {
         host: Some(HOST.to_owned()),
         locustfile: "locustfile.lua".to_owned(),
         classes: classes.iter().map(ClassInfo::from).collect(),
     };
-    let mut state = WebState::new(handle.clone(), run);
+    edit_run(&mut run);
+    let mut state = WebState::new(handle.clone(), run).with_form_defaults(defaults);
     if let Some(credentials) = credentials {
         state = state.with_auth(credentials);
     }

@@ -1,0 +1,127 @@
+//! The web UI in a real headless Chromium (Debian `chromium` + `chromium-driver`, installed by
+//! `.ci/run`): start a test from the form, watch the statistics and the charts fill, reload,
+//! edit the user count, look at the other tabs, stop. Screenshots go to
+//! `target/test-artifacts/`.
+//!
+//! Fails with an installation hint when Chromium or chromedriver is missing, unless
+//! `LOCUSTA_SKIP_BROWSER_TESTS=1`.
+
+mod driver;
+mod page;
+mod server;
+
+use std::path::PathBuf;
+
+use fantoccini::error::CmdError;
+
+use crate::driver::{Browser, programs};
+use crate::page::Page;
+
+/// Where screenshots and the chromedriver log go: `target/test-artifacts/`.
+fn artifacts_dir() -> PathBuf {
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let dir = target
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is inside the target directory")
+        .join("test-artifacts");
+    std::fs::create_dir_all(&dir).expect("artifacts directory");
+    dir
+}
+
+#[tokio::test]
+async fn start_watch_edit_and_stop_a_test_from_the_ui() {
+    let Some(programs) = programs() else { return };
+    let artifacts = artifacts_dir();
+    let server = server::start().await;
+    let browser = Browser::start(&programs, &artifacts.join("chromedriver.log")).await;
+    let page = Page::new(browser.client.clone(), artifacts.clone());
+
+    let outcome = scenario(&page, &server.url).await;
+    if let Err(error) = &outcome {
+        let shot = page.screenshot("browser-failure.png").await;
+        eprintln!("the page at the failure: {shot:?}");
+        browser.close().await;
+        panic!("browser scenario failed: {error}");
+    }
+    browser.close().await;
+}
+
+async fn scenario(page: &Page, url: &str) -> Result<(), CmdError> {
+    page.client.goto(url).await?;
+    page.wait_visible("[data-testid=start-form]").await?;
+    assert_eq!(page.client.title().await?, "Locusta · shop.lua");
+    assert!(page.text("#class-list").await?.contains("WebsiteUser"));
+    assert_eq!(page.value("#host").await?, page.text("#header-host").await?);
+
+    // Fill the form and start.
+    page.fill("#users", "5").await?;
+    page.fill("#spawn-rate", "5").await?;
+    page.screenshot("browser-start-form.png").await?;
+    page.click("[data-testid=start-button]").await?;
+    page.wait_text("[data-testid=header-users]", "5").await?;
+
+    // The statistics table counts requests.
+    let requests = page
+        .wait_for("the Aggregated row counts requests", || async {
+            let text = page.text("#stats-body tr.total td:nth-child(3)").await?;
+            let count: u64 = text.replace(',', "").parse().unwrap_or(0);
+            Ok((count > 0).then_some(count))
+        })
+        .await?;
+    println!("the statistics table shows {requests} requests");
+    assert!(page.text("#stats-body").await?.contains("/item"));
+
+    // The RPS chart has points, with requests in them.
+    page.click("[data-testid=tab-charts]").await?;
+    let points = page.wait_for_chart_points(2).await?;
+    println!("the RPS chart has {points} points");
+    let shot = page.screenshot("browser-charts-running.png").await?;
+    println!("screenshot of the running charts: {}", shot.display());
+
+    // A reload redraws the charts from the server's history.
+    page.client.refresh().await?;
+    page.wait_visible("[data-testid=tab-charts]").await?;
+    page.click("[data-testid=tab-charts]").await?;
+    let reloaded = page.wait_for_chart_points(points).await?;
+    println!("after a reload the RPS chart has {reloaded} points");
+
+    // Edit the running test down to 2 users.
+    page.click("[data-testid=edit-button]").await?;
+    page.wait_visible("[data-testid=edit-dialog]").await?;
+    page.fill("#edit-users", "2").await?;
+    page.screenshot("browser-edit-dialog.png").await?;
+    page.click("[data-testid=edit-submit]").await?;
+    page.wait_text("[data-testid=header-users]", "2").await?;
+
+    // The other tabs show failures, exceptions and task ratios.
+    page.click("[data-testid=tab-failures]").await?;
+    page.wait_contains("#failures-body", "/flaky").await?;
+    page.screenshot("browser-failures.png").await?;
+    page.click("[data-testid=tab-exceptions]").await?;
+    page.wait_contains("#exceptions-body", "checkout is closed")
+        .await?;
+    page.screenshot("browser-exceptions.png").await?;
+    page.click("[data-testid=tab-ratio]").await?;
+    page.wait_contains("#ratio-per-class", "WebsiteUser")
+        .await?;
+    page.screenshot("browser-ratio.png").await?;
+    page.click("[data-testid=tab-downloads]").await?;
+    page.wait_contains("#panel-downloads", "Request statistics CSV")
+        .await?;
+
+    // Stop.
+    page.click("[data-testid=tab-stats]").await?;
+    page.click("[data-testid=stop-button]").await?;
+    page.wait_text("[data-testid=header-state]", "STOPPED")
+        .await?;
+    page.wait_visible("[data-testid=new-button]").await?;
+    let shot = page.screenshot("browser-stopped.png").await?;
+    println!("screenshot of the stopped test: {}", shot.display());
+
+    let errors = page
+        .client
+        .execute("return window.locusta.errors", vec![])
+        .await?;
+    assert_eq!(errors, serde_json::json!([]), "the page reported errors");
+    Ok(())
+}
