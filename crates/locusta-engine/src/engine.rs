@@ -130,6 +130,14 @@ impl Engine {
         );
     }
 
+    /// Makes users spawned from now on aim at `host` (Locust's `/swarm` host); `None` returns
+    /// to each class's own host. Users already running keep theirs, as in Locust.
+    pub fn set_host(&self, host: Option<String>) {
+        for shard in &self.shards {
+            let _ = shard.send(Command::SetHost(host.clone()));
+        }
+    }
+
     /// Stops every user and waits until all have ended (including their `on_stop`).
     pub async fn stop_all(&self, stop_timeout: Duration) {
         let mut waits = Vec::with_capacity(self.shards.len());

@@ -45,9 +45,11 @@ pub(crate) enum Command {
     Report {
         reply: oneshot::Sender<ShardReport>,
     },
+    /// Users spawned from now on aim at this host (`None`: each class's own).
+    SetHost(Option<String>),
 }
 
-/// What every shard shares, read-only.
+/// What every shard is set up with; only the host can change later.
 pub(crate) struct ShardSetup {
     pub(crate) classes: Arc<[UserClass]>,
     pub(crate) host_override: Option<String>,
@@ -65,7 +67,10 @@ struct LiveUser {
 type LiveUsers = Rc<RefCell<HashMap<u64, LiveUser>>>;
 
 /// The shard's main loop: obey commands until the engine drops its sender.
-pub(crate) async fn run_shard(setup: ShardSetup, mut commands: mpsc::UnboundedReceiver<Command>) {
+pub(crate) async fn run_shard(
+    mut setup: ShardSetup,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
     let pickers: Vec<Option<TaskPicker>> = setup
         .classes
         .iter()
@@ -117,6 +122,7 @@ pub(crate) async fn run_shard(setup: ShardSetup, mut commands: mpsc::UnboundedRe
                     let _ = done.send(());
                 });
             }
+            Command::SetHost(host) => setup.host_override = host,
             Command::Report { reply } => {
                 let mut users_by_class = vec![0u64; setup.classes.len()];
                 for user in live.borrow().values() {

@@ -15,6 +15,10 @@
 //! # one kind of user only, for profiling: `native` or `lua` instead of `throughput`
 //! ```
 //!
+//! Instructions per request, repeatable on a loaded machine: run `lua URL 2 50` and
+//! `lua URL 5 50` under `valgrind --tool=callgrind`; divide the difference of the two totals
+//! by the difference of their requests (warm-up second included: it is printed too).
+//!
 //! The shard's CPU time is read from `/proc/self/task/<tid>/schedstat` of the thread named
 //! `locusta-shard-0`, so the measuring thread and the runtime of `main` do not count.
 

@@ -12,6 +12,8 @@
 //! when the coroutine has to be replaced. No other Lua value outlives a resume: request options
 //! are copied out before the request is awaited.
 
+use std::cell::RefCell;
+use std::ffi::c_int;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -19,7 +21,8 @@ use futures_util::future::LocalBoxFuture;
 use locusta_engine::{TaskError, TaskResult, UserBehaviour, UserContext};
 use locusta_http::{HttpSession, Method};
 use locusta_stats::{Outcome, Recorder};
-use mlua::{Function, RegistryKey, Thread, Value};
+use mlua::state::RawLua;
+use mlua::{FromLuaMulti, Function, Lua, MultiValue, RegistryKey, Thread, Value, ffi};
 
 use crate::request::{self, RequestSpec};
 use crate::response::{LuaResponse, Responses, SharedResponses};
@@ -289,12 +292,15 @@ impl LuaUser {
         }
     }
 
-    fn decode(&mut self, (op, a, b): Yielded) -> Step {
-        let op = match op {
-            Value::Integer(op) => op,
-            Value::Number(op) => op as i64,
-            _ => return Step::Forced,
+    fn decode(&mut self, yielded: Yielded) -> Step {
+        let Yielded { op, plain, a, b } = yielded;
+        let Some(op) = op else {
+            return Step::Forced;
         };
+        if plain && let Some(method) = plain_method(op) {
+            YIELDED_URL.with_borrow_mut(|url| std::mem::swap(&mut self.url, url));
+            return Step::Request(method, None);
+        }
         match op {
             OP_DONE => Step::Done,
             OP_STOP => Step::Stop,
@@ -304,21 +310,12 @@ impl LuaUser {
                 traceback: clean_traceback(&lossy(&b)),
             }),
             OP_GET..=OP_REQUEST => {
-                let method = match op {
-                    OP_GET => Method::GET,
-                    OP_POST => Method::POST,
-                    OP_PUT => Method::PUT,
-                    OP_PATCH => Method::PATCH,
-                    OP_DELETE => Method::DELETE,
-                    OP_HEAD => Method::HEAD,
-                    OP_OPTIONS => Method::OPTIONS,
-                    _ => {
-                        // request(method, url, opts): the method rides in the options slot.
-                        let Value::Table(call) = &b else {
-                            return Step::Invalid("invalid request".into());
-                        };
-                        return self.custom_request(&a, call);
-                    }
+                let Some(method) = plain_method(op) else {
+                    // request(method, url, opts): the method rides in the options slot.
+                    let Value::Table(call) = &b else {
+                        return Step::Invalid("invalid request".into());
+                    };
+                    return self.custom_request(&a, call);
                 };
                 self.set_url(&a);
                 let spec = match &b {
@@ -406,7 +403,106 @@ impl LuaUser {
     }
 }
 
-type Yielded = (Value, Value, Value);
+/// The method of a one-method request operation (`OP_GET` to `OP_OPTIONS`).
+fn plain_method(op: i64) -> Option<Method> {
+    Some(match op {
+        OP_GET => Method::GET,
+        OP_POST => Method::POST,
+        OP_PUT => Method::PUT,
+        OP_PATCH => Method::PATCH,
+        OP_DELETE => Method::DELETE,
+        OP_HEAD => Method::HEAD,
+        OP_OPTIONS => Method::OPTIONS,
+        _ => return None,
+    })
+}
+
+thread_local! {
+    /// The URL of a plain request just yielded, copied off the Lua stack by [`Yielded`]; the
+    /// driver swaps it with its own buffer, so neither allocates once warm.
+    static YIELDED_URL: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// What the coroutine yielded: an operation code and up to two arguments.
+///
+/// A plain request (`self.client:get(url)` without options), the hot path, is read straight
+/// off the Lua stack: its URL goes to [`YIELDED_URL`] and no Lua handle is made.
+struct Yielded {
+    /// `None` if the first value is not a number (the guard forced a yield).
+    op: Option<i64>,
+    /// A plain request: the URL is in [`YIELDED_URL`], `a` and `b` are nil.
+    plain: bool,
+    a: Value,
+    b: Value,
+}
+
+fn op_code(value: &Value) -> Option<i64> {
+    match value {
+        Value::Integer(op) => Some(*op),
+        Value::Number(op) => Some(*op as i64),
+        _ => None,
+    }
+}
+
+impl FromLuaMulti for Yielded {
+    fn from_lua_multi(values: MultiValue, _lua: &Lua) -> mlua::Result<Self> {
+        let mut values = values.into_iter();
+        let op = op_code(&values.next().unwrap_or(Value::Nil));
+        Ok(Yielded {
+            op,
+            plain: false,
+            a: values.next().unwrap_or(Value::Nil),
+            b: values.next().unwrap_or(Value::Nil),
+        })
+    }
+
+    unsafe fn from_stack_multi(nvals: c_int, lua: &RawLua) -> mlua::Result<Self> {
+        let state = lua.state();
+        // SAFETY: the `nvals` values are on the top of `state` (mlua's contract), and mlua
+        // left one free slot above them (used by the push below).
+        unsafe {
+            let op = (nvals >= 1 && ffi::lua_type(state, -nvals) == ffi::LUA_TNUMBER)
+                .then(|| ffi::lua_tonumber(state, -nvals) as i64);
+            if let Some(code) = op
+                && plain_method(code).is_some()
+                && nvals >= 2
+                && ffi::lua_type(state, 1 - nvals) == ffi::LUA_TSTRING
+                && (nvals < 3 || ffi::lua_type(state, 2 - nvals) == ffi::LUA_TNIL)
+            {
+                let mut len = 0;
+                let bytes = ffi::lua_tolstring(state, 1 - nvals, &mut len);
+                let bytes = std::slice::from_raw_parts(bytes.cast::<u8>(), len);
+                YIELDED_URL.with_borrow_mut(|url| {
+                    url.clear();
+                    match std::str::from_utf8(bytes) {
+                        Ok(text) => url.push_str(text),
+                        Err(_) => url.push_str(&String::from_utf8_lossy(bytes)),
+                    }
+                });
+                return Ok(Yielded {
+                    op,
+                    plain: true,
+                    a: Value::Nil,
+                    b: Value::Nil,
+                });
+            }
+            let value = |i: c_int| {
+                if i < nvals {
+                    ffi::lua_pushvalue(state, i - nvals);
+                    lua.pop_value()
+                } else {
+                    Value::Nil
+                }
+            };
+            Ok(Yielded {
+                op,
+                plain: false,
+                a: value(1),
+                b: value(2),
+            })
+        }
+    }
+}
 
 fn options(opts: &mlua::Table) -> Result<Box<RequestSpec>, String> {
     let mut spec = Box::<RequestSpec>::default();

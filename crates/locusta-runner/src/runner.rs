@@ -49,6 +49,7 @@ impl Default for RunnerConfig {
 
 enum Command {
     Start(Target),
+    SetHost(Option<String>),
     Stop,
     ResetStats,
     Quit,
@@ -66,6 +67,12 @@ impl RunnerHandle {
     /// Starts a test, or edits the running one (new target, statistics kept).
     pub fn start(&self, target: Target) {
         let _ = self.commands.send(Command::Start(target));
+    }
+
+    /// Makes users spawned from now on aim at `host` (`None`: each class's own host). Send it
+    /// before [`start`](Self::start): orders are obeyed in the order they were given.
+    pub fn set_host(&self, host: Option<String>) {
+        let _ = self.commands.send(Command::SetHost(host));
     }
 
     /// Stops all users; the runner stays up (web UI mode).
@@ -180,6 +187,10 @@ impl Runner {
                     Some(Command::Start(target)) => self.start(target),
                     Some(Command::Stop) => self.stop().await,
                     Some(Command::ResetStats) => self.reset_stats().await,
+                    Some(Command::SetHost(host)) => {
+                        tracing::info!("Host set to {}", host.as_deref().unwrap_or("each user class's own"));
+                        self.engine.set_host(host);
+                    }
                 },
                 () = sleep_until(next_step), if next_step.is_some() => self.step(),
                 () = sleep_until(self.deadline), if self.deadline.is_some() => {

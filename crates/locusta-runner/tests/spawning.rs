@@ -315,3 +315,48 @@ async fn an_edit_without_run_time_keeps_the_deadline_and_huge_values_do_not_pani
         .await;
     assert_eq!(started(&log).len(), 4);
 }
+
+struct HostProbe;
+
+#[tokio::test(start_paused = true)]
+async fn set_host_aims_users_spawned_afterwards_at_the_new_host() {
+    let hosts: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let seen = Arc::clone(&hosts);
+    let class = UserClass::builder("User", move |ctx| {
+        seen.lock().unwrap().push(ctx.host.map(str::to_string));
+        Ok(HostProbe)
+    })
+    .host("http://class.example.com")
+    .wait_time(constant(1.0))
+    .task("idle", 1, |_| Box::pin(async { Ok(()) }))
+    .build();
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let (handle, runner) = start_runner(vec![class]);
+            handle.start(Target {
+                users: 1,
+                spawn_rate: 1.0,
+                run_time: None,
+            });
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            handle.set_host(Some("http://127.0.0.1:9".to_string()));
+            handle.start(Target {
+                users: 2,
+                spawn_rate: 1.0,
+                run_time: None,
+            });
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            handle.quit();
+            runner.await.unwrap();
+        })
+        .await;
+    let hosts = hosts.lock().unwrap().clone();
+    assert_eq!(
+        hosts,
+        vec![
+            Some("http://class.example.com".to_string()),
+            Some("http://127.0.0.1:9".to_string())
+        ]
+    );
+}

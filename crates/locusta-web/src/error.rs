@@ -39,17 +39,6 @@ pub enum Error {
         value: String,
     },
 
-    /// `host` names another target: the runner cannot change the host of a run yet.
-    #[error(
-        "Changing the host is not supported yet: this run targets {current}, not '{requested}' (restart with --host to change it)"
-    )]
-    HostChange {
-        /// The configured host, quoted, or a description when the classes use their own hosts.
-        current: String,
-        /// The host the client asked for.
-        requested: String,
-    },
-
     /// `user_classes` names a class the locustfile does not define.
     #[error("Invalid user_classes value: '{name}' (known classes: {known})")]
     UnknownUserClass {

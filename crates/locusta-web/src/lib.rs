@@ -39,9 +39,9 @@
 //! points, so they survive page reloads.
 //!
 //! # Differences from Locust
-//! - `/swarm` accepts a form or a JSON object, not `multipart/form-data`. It refuses a `host`
-//!   other than the run's own and a `user_classes` subset, because the runner cannot change
-//!   either during a run yet; other Locust fields (`shape_class`, `profile`, custom options) are
+//! - `/swarm` accepts a form or a JSON object, not `multipart/form-data`. A new `host` aims
+//!   the users spawned from then on at it, as in Locust; a `user_classes` subset is refused,
+//!   because the runner cannot run a subset yet; other Locust fields (`shape_class`, `profile`, custom options) are
 //!   ignored. Its answers, errors included, carry `host` (Locust's do only for some errors).
 //! - `/stop` and `/stats/reset` queue the order and answer at once; the effect shows in the
 //!   next published view (within one stats interval; Locust caches `/stats/requests` for 2 s).

@@ -66,6 +66,8 @@ pub struct WebState {
     /// The CLI's defaults, replaced field by field by each accepted `/swarm` (as Locust writes
     /// them back into its parsed options), so a reloaded page proposes what was last asked for.
     form_defaults: Mutex<FormDefaults>,
+    /// The host users aim at: `RunInfo::host` until a `/swarm` asks for another.
+    host: Mutex<Option<String>>,
     credentials: Option<Credentials>,
     /// The runner's class order, kept to tell which classes the alive users belong to.
     sequence: ClassSequence,
@@ -87,6 +89,7 @@ impl WebState {
         let sequence = ClassSequence::new(&shares);
         Self {
             runner,
+            host: Mutex::new(run.host.clone()),
             run,
             form_defaults: Mutex::new(FormDefaults::default()),
             credentials: None,
@@ -114,6 +117,20 @@ impl WebState {
     /// The static facts about the run.
     pub fn run(&self) -> &RunInfo {
         &self.run
+    }
+
+    /// The host users aim at now (`None`: each class's own host).
+    pub fn host(&self) -> Option<String> {
+        self.host
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Points users spawned from now on at `host`, as Locust's `/swarm` host field does.
+    pub(crate) fn change_host(&self, host: String) {
+        self.runner.set_host(Some(host.clone()));
+        *self.host.lock().unwrap_or_else(PoisonError::into_inner) = Some(host);
     }
 
     /// What the start form proposes: the defaults given to [`Self::with_form_defaults`], with

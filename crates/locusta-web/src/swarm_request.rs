@@ -64,10 +64,12 @@ fn decode_json(body: &[u8]) -> Result<Fields, Error> {
 }
 
 /// A checked `/swarm` request.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SwarmRequest {
     /// What to tell the runner.
     pub(crate) target: Target,
+    /// A host other than the current one, for users spawned from now on.
+    pub(crate) new_host: Option<String>,
     /// `run_time` in whole seconds, for the answer.
     pub(crate) run_time_secs: Option<u64>,
 }
@@ -75,7 +77,7 @@ pub(crate) struct SwarmRequest {
 /// Checks every field against Locust's rules and what this run can do:
 /// - `user_count` (legacy `locust_count`): an integer ≥ 0;
 /// - `spawn_rate` (legacy `hatch_rate`): a finite number > 0;
-/// - `host` (optional): empty, or the run's own host (the runner cannot change it yet);
+/// - `host` (optional): an http(s) URL; users spawned from now on aim at it, as in Locust;
 /// - `run_time` (optional): a time span; empty or 0 means no limit, as in Locust;
 /// - `user_classes` (optional, repeated): known class names, all of them or none (the runner
 ///   cannot run a subset yet).
@@ -84,10 +86,11 @@ pub(crate) struct SwarmRequest {
 pub(crate) fn parse_swarm(
     fields: &[(String, String)],
     run: &RunInfo,
+    current_host: Option<&str>,
 ) -> Result<SwarmRequest, Error> {
     let users = parse_user_count(fields)?;
     let spawn_rate = parse_spawn_rate(fields)?;
-    check_host(field(fields, "host"), run)?;
+    let new_host = check_host(field(fields, "host"), current_host)?;
     let run_time = parse_run_time(fields)?;
     check_user_classes(fields, run)?;
     Ok(SwarmRequest {
@@ -97,6 +100,7 @@ pub(crate) fn parse_swarm(
             run_time,
         },
         run_time_secs: run_time.map(|run_time| run_time.as_secs()),
+        new_host,
     })
 }
 
@@ -173,9 +177,11 @@ fn parse_run_time(fields: &[(String, String)]) -> Result<Option<Duration>, Error
     Ok(Some(run_time).filter(|run_time| !run_time.is_zero()))
 }
 
-fn check_host(requested: Option<&str>, run: &RunInfo) -> Result<(), Error> {
+/// An http(s) URL other than `current`, or `None` when the field is empty or names the
+/// current host.
+fn check_host(requested: Option<&str>, current: Option<&str>) -> Result<Option<String>, Error> {
     let Some(requested) = requested.map(str::trim).filter(|host| !host.is_empty()) else {
-        return Ok(());
+        return Ok(None);
     };
     let is_web_url = url::Url::parse(requested).is_ok_and(|url| {
         matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
@@ -187,16 +193,10 @@ fn check_host(requested: Option<&str>, run: &RunInfo) -> Result<(), Error> {
             expected: "an http:// or https:// URL",
         });
     }
-    match &run.host {
-        Some(current) if same_host(current, requested) => Ok(()),
-        current => Err(Error::HostChange {
-            current: current.as_ref().map_or_else(
-                || "the hosts of its user classes".to_owned(),
-                |host| format!("'{host}'"),
-            ),
-            requested: requested.to_owned(),
-        }),
-    }
+    Ok(match current {
+        Some(current) if same_host(current, requested) => None,
+        _ => Some(requested.trim_end_matches('/').to_owned()),
+    })
 }
 
 /// Hosts are compared as typed, but a trailing `/` does not make them different.
@@ -259,7 +259,7 @@ mod tests {
             Some("application/x-www-form-urlencoded; charset=utf-8"),
             body.as_bytes(),
         )?;
-        parse_swarm(&fields, &run())
+        parse_swarm(&fields, &run(), run().host.as_deref())
     }
 
     fn message(body: &str) -> String {
@@ -341,16 +341,21 @@ mod tests {
     }
 
     #[test]
-    fn accepts_only_the_runs_own_host() {
-        assert!(form("user_count=1&spawn_rate=1&host=").is_ok());
-        assert!(form("user_count=1&spawn_rate=1&host=http%3A%2F%2F127.0.0.1%3A8000%2F").is_ok());
+    fn a_new_host_must_be_a_web_url_and_the_current_one_changes_nothing() {
+        assert_eq!(
+            form("user_count=1&spawn_rate=1&host=").unwrap().new_host,
+            None
+        );
+        let same = form("user_count=1&spawn_rate=1&host=http%3A%2F%2F127.0.0.1%3A8000%2F");
+        assert_eq!(same.unwrap().new_host, None);
         assert_eq!(
             message("user_count=1&spawn_rate=1&host=ftp%3A%2F%2Fx"),
             "Invalid host value: 'ftp://x' (must be an http:// or https:// URL)"
         );
-        assert!(
-            message("user_count=1&spawn_rate=1&host=http%3A%2F%2Fother")
-                .starts_with("Changing the host is not supported yet")
+        let other = form("user_count=1&spawn_rate=1&host=http%3A%2F%2Fother%3A9000%2F");
+        assert_eq!(
+            other.unwrap().new_host.as_deref(),
+            Some("http://other:9000")
         );
     }
 
@@ -374,7 +379,7 @@ mod tests {
             br#"{"user_count": 4, "spawn_rate": 0.5, "user_classes": ["Web", "Api"], "host": null}"#,
         )
         .unwrap();
-        let request = parse_swarm(&fields, &run()).unwrap();
+        let request = parse_swarm(&fields, &run(), None).unwrap();
         assert_eq!((request.target.users, request.target.spawn_rate), (4, 0.5));
         assert!(decode_fields(Some("application/json"), b"[1]").is_err());
         assert!(decode_fields(Some("application/json"), b"{").is_err());

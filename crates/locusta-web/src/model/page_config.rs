@@ -17,7 +17,7 @@ pub(crate) struct PageConfig<'a> {
     /// How the server records the chart history.
     history: HistoryJson,
     /// The run's host, `null` when the classes use hosts of their own.
-    host: Option<&'a str>,
+    host: Option<String>,
     /// The locustfile's name, for the page title.
     locustfile: &'a str,
     percentiles_to_chart: [f64; 2],
@@ -72,7 +72,7 @@ impl<'a> PageConfig<'a> {
                 capacity: HISTORY_CAPACITY,
                 interval: HISTORY_INTERVAL.as_secs_f64(),
             },
-            host: run.host.as_deref(),
+            host: state.host(),
             locustfile: &run.locustfile,
             percentiles_to_chart: PERCENTILES_TO_CHART,
             version: env!("CARGO_PKG_VERSION"),

@@ -56,9 +56,7 @@ fn download(state: &WebState, kind: &str, write: Writer) -> Response {
 fn file_name(state: &WebState, view: &RunView, kind: &str) -> String {
     let start = view.snapshot().total().start_time().unwrap_or(view.now());
     let host = state
-        .run()
-        .host
-        .as_deref()
+        .host()
         .map(|host| format!("_{host}"))
         .unwrap_or_default();
     format!(

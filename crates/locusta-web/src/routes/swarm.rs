@@ -12,8 +12,8 @@ use crate::swarm_request::{decode_fields, parse_swarm};
 
 /// Locust's answer, always with HTTP 200 (clients read `success`).
 #[derive(Debug, Serialize)]
-struct SwarmAnswer<'a> {
-    host: Option<&'a str>,
+struct SwarmAnswer {
+    host: Option<String>,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     run_time: Option<u64>,
@@ -29,16 +29,20 @@ pub(super) async fn swarm(
     body: Bytes,
 ) -> Response {
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let host = state.run().host.as_deref();
-    let checked =
-        decode_fields(content_type, &body).and_then(|fields| parse_swarm(&fields, state.run()));
+    let current_host = state.host();
+    let checked = decode_fields(content_type, &body)
+        .and_then(|fields| parse_swarm(&fields, state.run(), current_host.as_deref()));
     let answer = match checked {
         Ok(request) => {
+            if let Some(host) = request.new_host {
+                // Sent before the start, so the users of this start already use it.
+                state.change_host(host);
+            }
             let target = request.target;
             state.remember_swarm(target.users, target.spawn_rate, target.run_time);
             state.runner().start(target);
             SwarmAnswer {
-                host,
+                host: state.host(),
                 message: "Swarming started".to_owned(),
                 run_time: request.run_time_secs,
                 success: true,
@@ -47,7 +51,7 @@ pub(super) async fn swarm(
         Err(error) => {
             tracing::warn!("/swarm request rejected: {error}");
             SwarmAnswer {
-                host,
+                host: current_host,
                 message: error.to_string(),
                 run_time: None,
                 success: false,

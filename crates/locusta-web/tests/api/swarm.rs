@@ -4,7 +4,7 @@ use locusta_stats::RunState;
 use serde_json::json;
 
 use crate::support::{
-    HOST, local, post_form, row, start, state_and_users, stats, swarm, wait_secs,
+    HOST, get, local, post_form, row, start, state_and_users, stats, swarm, wait_secs,
 };
 
 #[tokio::test(start_paused = true)]
@@ -111,6 +111,33 @@ async fn json_bodies_and_the_runs_own_host_and_classes_are_accepted() {
     .await;
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_new_host_is_used_from_then_on_and_shown_by_the_page() {
+    local(async {
+        let api = start(None);
+        let answer = swarm(
+            &api,
+            "user_count=2&spawn_rate=2&host=http%3A%2F%2F127.0.0.1%3A9%2F",
+        )
+        .await;
+        assert_eq!(answer["success"], true, "{answer}");
+        assert_eq!(answer["host"], "http://127.0.0.1:9", "{answer}");
+        let page = get(&api, "/").await.text();
+        assert!(
+            page.contains("http://127.0.0.1:9"),
+            "the page shows the new host"
+        );
+        // Sending the current host again changes nothing.
+        let again = swarm(
+            &api,
+            "user_count=2&spawn_rate=2&host=http%3A%2F%2F127.0.0.1%3A9",
+        )
+        .await;
+        assert_eq!(again["host"], "http://127.0.0.1:9", "{again}");
+    })
+    .await;
+}
+
 /// Bad requests and the words their answer must contain.
 const BAD_REQUESTS: [(&str, &str); 13] = [
     (
@@ -150,8 +177,8 @@ const BAD_REQUESTS: [(&str, &str); 13] = [
     ),
     ("user_count=5", "spawn_rate is missing"),
     (
-        "user_count=5&spawn_rate=1&host=http%3A%2F%2Felsewhere",
-        "Changing the host is not supported",
+        "user_count=5&spawn_rate=1&host=ftp%3A%2F%2Felsewhere",
+        "Invalid host value: 'ftp://elsewhere'",
     ),
     (
         "user_count=5&spawn_rate=1&user_classes=Visitor",
