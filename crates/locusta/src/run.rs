@@ -8,18 +8,16 @@ use std::sync::Arc;
 use clap::Parser;
 use locusta_engine::{Engine, EngineConfig, Resources, UserClass};
 use locusta_http::HttpConfig;
+use locusta_lua::{Locustfile, split_locustfile_arg};
 use locusta_runner::{Runner, RunnerConfig, Target};
 use locusta_stats::{Clock, RunView};
-
-use locusta_lua::{Locustfile, split_locustfile_arg};
+use locusta_web::{ClassInfo, FormDefaults, RunInfo};
 
 use crate::cli::{Args, Plan, RunPlan, plan};
+use crate::{console, limits, logging, shutdown, web_ui};
 
 /// The locustfile read when `-f` is not given (Locust's is `locustfile.py`).
 const DEFAULT_LOCUSTFILE: &str = "locustfile.lua";
-use locusta_web::{ClassInfo, FormDefaults, RunInfo};
-
-use crate::{console, limits, logging, shutdown, web_ui};
 
 /// Runs the command line of this process against `classes`. See the crate docs.
 pub fn run_cli(classes: Vec<UserClass>) -> ExitCode {
