@@ -49,6 +49,12 @@ async fn task_starts(
     .wait_time(wait_time)
     .task("tick", 1, |user| Box::pin(user.tick()))
     .build();
+    run_one_user(class, duration).await;
+    starts.lock().unwrap().clone()
+}
+
+/// Runs one user of `class` on a one-shard engine for `duration`, then kills it.
+async fn run_one_user(class: UserClass, duration: Duration) {
     let local = tokio::task::LocalSet::new();
     local
         .run_until(async move {
@@ -65,7 +71,6 @@ async fn task_starts(
             engine.stop_all(Duration::ZERO).await;
         })
         .await;
-    starts.lock().unwrap().clone()
 }
 
 fn secs(values: &[f64]) -> Vec<Duration> {
@@ -171,22 +176,7 @@ async fn a_user_that_never_awaits_does_not_starve_its_shard() {
     })
     .task("spin", 1, |user| Box::pin(user.spin()))
     .build();
-    let local = tokio::task::LocalSet::new();
-    local
-        .run_until(async move {
-            let engine = Engine::start_local(EngineConfig {
-                threads: 1,
-                classes: Arc::from(vec![class]),
-                host_override: None,
-                resources: Resources::default(),
-                seed: 1,
-                clock: Clock::start(),
-            });
-            engine.spawn_user(0, 0);
-            // Only returns if the busy user yields now and then.
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            engine.stop_all(Duration::ZERO).await;
-        })
-        .await;
+    // Only returns if the busy user yields now and then.
+    run_one_user(class, Duration::from_millis(20)).await;
     assert!(*runs.lock().unwrap() > 100);
 }

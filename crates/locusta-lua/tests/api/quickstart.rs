@@ -6,29 +6,8 @@ use locusta_target::{Target, TargetOptions};
 
 use crate::support::{local, locustfile, run_users, view};
 
-const QUICKSTART: &str = r#"
-QuickstartUser = HttpUser {
-    wait_time = between(1, 5),
-}
-
-task()
-function QuickstartUser:hello_world()
-    self.client:get("/hello")
-    self.client:get("/world")
-end
-
-task(3)
-function QuickstartUser:view_items()
-    for item_id = 0, 9 do
-        self.client:get("/item?id=" .. item_id, { name = "/item" })
-        sleep(1)
-    end
-end
-
-function QuickstartUser:on_start()
-    self.client:post("/login", { json = { username = "foo", password = "bar" } })
-end
-"#;
+/// The repository's example itself, so the test and the example cannot drift apart.
+const QUICKSTART: &str = include_str!("../../../../examples/quickstart.lua");
 
 #[test]
 fn quickstart_describes_its_class() {
