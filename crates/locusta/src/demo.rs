@@ -6,17 +6,18 @@ use std::process::ExitCode;
 
 use locusta_target::{Target, TargetOptions};
 
+use clap::Parser;
+
+use crate::cli::Args;
 use crate::run::{ClassSource, run};
 
 /// examples/quickstart.lua, built into the binary so the demo works from any directory.
 const QUICKSTART: &str = include_str!("../../../examples/quickstart.lua");
 
-/// What the demo runs unless the command line says otherwise.
-const DEFAULTS: [(&str, &str, &str); 3] = [
-    ("-u", "--users", "20"),
-    ("-r", "--spawn-rate", "10"),
-    ("-t", "--run-time", "15s"),
-];
+/// What the demo runs unless the command line (or the environment) says otherwise.
+const DEFAULT_USERS: &str = "20";
+const DEFAULT_SPAWN_RATE: &str = "10";
+const DEFAULT_RUN_TIME: &str = "15s";
 
 /// Runs the demo; `args` are the flags after `demo` (Locust's, e.g. `-u 50 -t 1m`).
 pub fn run_demo<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
@@ -51,15 +52,20 @@ pub fn run_demo<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         locustfile.into(),
     ];
     argv.extend(["--host".into(), target.url().into()]);
-    for (short, long, value) in DEFAULTS {
-        let given = extra.iter().any(|arg| {
-            let arg = arg.to_string_lossy();
-            arg == short
-                || arg.starts_with(long)
-                || (arg.starts_with(short) && arg.len() > short.len())
-        });
-        if !given {
-            argv.extend([short.into(), value.into()]);
+    // Parsing the user's flags with the real parser sees `-u5`, `--use 5` and LOCUSTA_USERS
+    // alike; flags that do not parse get no defaults, and the run reports the mistake.
+    let given = Args::try_parse_from(
+        std::iter::once(OsString::from("locusta")).chain(extra.iter().cloned()),
+    );
+    if let Ok(given) = given {
+        if given.users.is_none() {
+            argv.extend(["-u".into(), DEFAULT_USERS.into()]);
+        }
+        if given.spawn_rate.is_none() {
+            argv.extend(["-r".into(), DEFAULT_SPAWN_RATE.into()]);
+        }
+        if given.run_time.is_none() {
+            argv.extend(["-t".into(), DEFAULT_RUN_TIME.into()]);
         }
     }
     argv.extend(extra);

@@ -148,12 +148,22 @@ fn custom_timings_are_recorded_and_task_errors_name_file_and_line() {
 
 #[test]
 fn demo_runs_the_quickstart_against_its_own_target() {
+    // An abbreviated flag (`--use`) replaces the demo's default user count like `-u` does.
     let run = locusta(
-        &["demo", "-t", "3s", "-u", "5", "-r", "5", "--only-summary"],
+        &[
+            "demo",
+            "-t",
+            "3s",
+            "--use",
+            "5",
+            "-r",
+            "5",
+            "--only-summary",
+        ],
         LIMIT,
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.row("POST", "/login").requests == 5, "{}", run.stderr);
+    assert_eq!(run.row("POST", "/login").requests, 5, "{}", run.stderr);
     assert!(
         run.stderr
             .contains("Response time percentiles (approximated)")
