@@ -355,7 +355,9 @@ impl Runner {
         if collected && testing && self.history.is_due(view.now(), self.config.stats_interval) {
             self.history.record(&view);
         }
-        let view = view.with_history(self.history.points());
+        let view = view
+            .with_history(self.history.points())
+            .with_users_by_class(Arc::from(self.users_by_class.as_slice()));
         self.views.send_replace(Arc::new(view));
     }
 }

@@ -51,8 +51,6 @@
 //!   (Locust: 2-digit buckets). Failure rows are in a stable order instead of hash order.
 //! - The history's percentiles cover the last 10 s, like Locust's; it is bounded (Locust's
 //!   grows without limit) and recorded every 2 s (Locust: 5 s).
-//! - `/tasks` derives the users of each class from the runner's spawn sequence and the alive
-//!   user count (the view has no per-class counts).
 //! - CSV download names use UTC for the start time (Locust: local time).
 
 #![warn(missing_docs)]

@@ -5,7 +5,8 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use locusta_engine::{TaskSpec, UserClass};
-use locusta_runner::{ClassSequence, ClassShare, RunnerHandle};
+use locusta_runner::RunnerHandle;
+use locusta_stats::RunView;
 
 use crate::Credentials;
 
@@ -38,7 +39,7 @@ impl From<&UserClass> for ClassInfo {
 #[derive(Debug, Clone, Default)]
 pub struct RunInfo {
     /// The target host of the run (`--host`, or the host every class shares); `None` when the
-    /// classes use hosts of their own. `/swarm` accepts only this host (or none), and answers
+    /// classes use hosts of their own. `/swarm` may aim later users at another host, and answers
     /// with it.
     pub host: Option<String>,
     /// The locustfile's name as titles and download names show it, e.g. `locustfile.lua`.
@@ -69,31 +70,18 @@ pub struct WebState {
     /// The host users aim at: `RunInfo::host` until a `/swarm` asks for another.
     host: Mutex<Option<String>>,
     credentials: Option<Credentials>,
-    /// The runner's class order, kept to tell which classes the alive users belong to.
-    sequence: ClassSequence,
 }
 
 impl WebState {
     /// State for a run controlled through `runner` and described by `run`; no form defaults
     /// and no authentication.
     pub fn new(runner: RunnerHandle, run: RunInfo) -> Self {
-        let shares: Vec<ClassShare<'_>> = run
-            .classes
-            .iter()
-            .map(|class| ClassShare {
-                name: &class.name,
-                weight: class.weight,
-                fixed_count: class.fixed_count,
-            })
-            .collect();
-        let sequence = ClassSequence::new(&shares);
         Self {
             runner,
             host: Mutex::new(run.host.clone()),
             run,
             form_defaults: Mutex::new(FormDefaults::default()),
             credentials: None,
-            sequence,
         }
     }
 
@@ -161,18 +149,12 @@ impl WebState {
         self.credentials.as_ref()
     }
 
-    /// Users per class (indexed like [`RunInfo::classes`]) when `user_count` users are alive.
-    ///
-    /// The runner gives user number *i* the class `sequence[i]` and removes the newest users
-    /// first, so the alive users are the first `user_count` of the sequence. Costs one step per
-    /// alive user.
-    pub(crate) fn users_per_class(&self, user_count: u64) -> Vec<u64> {
+    /// Users alive per class, indexed like [`RunInfo::classes`] (the runner's class list),
+    /// as the runner last counted them on its shards.
+    pub(crate) fn users_per_class(&self, view: &RunView) -> Vec<u64> {
         let mut counts = vec![0; self.run.classes.len()];
-        for index in 0..user_count {
-            match self.sequence.class_of(index as usize) {
-                Some(class) => counts[class] += 1,
-                None => break,
-            }
+        for (count, &alive) in counts.iter_mut().zip(view.users_by_class()) {
+            *count = alive;
         }
         counts
     }

@@ -43,6 +43,7 @@ pub struct RunView {
     user_count: u64,
     now: f64,
     history: Arc<[HistoryPoint]>,
+    users_by_class: Arc<[u64]>,
 }
 
 impl RunView {
@@ -55,7 +56,20 @@ impl RunView {
             user_count,
             now,
             history: Arc::default(),
+            users_by_class: Arc::default(),
         }
+    }
+
+    /// This view with the users alive in each user class, indexed like the runner's class list.
+    pub fn with_users_by_class(mut self, users_by_class: Arc<[u64]>) -> Self {
+        self.users_by_class = users_by_class;
+        self
+    }
+
+    /// Users alive in each user class, indexed like the runner's class list (empty unless the
+    /// runner attached them).
+    pub fn users_by_class(&self) -> &[u64] {
+        &self.users_by_class
     }
 
     /// This view with the run's chart history (see [`History`]); views have none otherwise.

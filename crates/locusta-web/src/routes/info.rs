@@ -15,7 +15,8 @@ pub(super) async fn exceptions(State(state): State<Shared>) -> Response {
 
 /// Task ratios of the users alive now.
 pub(super) async fn tasks(State(state): State<Shared>) -> Response {
-    let users = state.users_per_class(state.runner().view().user_count());
+    let view = state.runner().view();
+    let users = state.users_per_class(&view);
     json(&TaskRatios::new(&state.run().classes, &users))
 }
 
