@@ -9,3 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod console;
+mod run_meta;
+pub mod thresholds;
+
+pub use run_meta::RunMeta;
