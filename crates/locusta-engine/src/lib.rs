@@ -16,12 +16,14 @@ mod picker;
 mod shard;
 mod stop;
 mod task;
+mod tasks;
 mod user;
 mod wait;
 
 pub use behaviour::{BoxedUser, UserBehaviour};
-pub use class::{TaskFn, TaskSpec, UserClass, UserClassBuilder, UserFactory};
+pub use class::{TaskFn, TaskSetBuilder, UserClass, UserClassBuilder, UserFactory};
 pub use context::{Resources, UserContext};
 pub use engine::{Engine, EngineConfig, EngineError, EngineReport};
 pub use task::{TaskError, TaskResult};
+pub use tasks::{TagFilter, TaskKind, TaskSetSpec, TaskSpec};
 pub use wait::{WaitTime, between, constant, constant_pacing, constant_throughput};

@@ -1,7 +1,5 @@
 use rand::Rng;
 
-use crate::TaskSpec;
-
 /// Weighted random choice of a task, equivalent to Locust's `random.choice` over a list in
 /// which each task is repeated `weight` times, without building that list.
 #[derive(Debug, Clone)]
@@ -12,12 +10,12 @@ pub(crate) struct TaskPicker {
 
 impl TaskPicker {
     /// `None` when no task has a positive weight.
-    pub(crate) fn new(tasks: &[TaskSpec]) -> Option<Self> {
+    pub(crate) fn new(weights: &[u32]) -> Option<Self> {
         let mut sum = 0u64;
-        let cumulative: Box<[u64]> = tasks
+        let cumulative: Box<[u64]> = weights
             .iter()
-            .map(|task| {
-                sum += u64::from(task.weight);
+            .map(|&weight| {
+                sum += u64::from(weight);
                 sum
             })
             .collect();
@@ -43,16 +41,9 @@ mod tests {
     use rand::SeedableRng;
     use rand::rngs::SmallRng;
 
-    fn spec(weight: u32) -> TaskSpec {
-        TaskSpec {
-            name: format!("w{weight}"),
-            weight,
-        }
-    }
-
     #[test]
     fn picks_in_proportion_to_weights_and_never_zero_weight() {
-        let picker = TaskPicker::new(&[spec(1), spec(0), spec(3)]).unwrap();
+        let picker = TaskPicker::new(&[1, 0, 3]).unwrap();
         let mut rng = SmallRng::seed_from_u64(3);
         let mut counts = [0u32; 3];
         for _ in 0..40_000 {
@@ -66,6 +57,6 @@ mod tests {
     #[test]
     fn no_positive_weight_means_no_picker() {
         assert!(TaskPicker::new(&[]).is_none());
-        assert!(TaskPicker::new(&[spec(0)]).is_none());
+        assert!(TaskPicker::new(&[0]).is_none());
     }
 }

@@ -14,8 +14,8 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::context::user_seed;
-use crate::picker::TaskPicker;
 use crate::stop::StopSignals;
+use crate::tasks::TaskPlan;
 use crate::user::{UserRun, run_user};
 use crate::{Resources, UserClass, UserContext};
 
@@ -71,10 +71,10 @@ pub(crate) async fn run_shard(
     mut setup: ShardSetup,
     mut commands: mpsc::UnboundedReceiver<Command>,
 ) {
-    let pickers: Vec<Option<TaskPicker>> = setup
+    let plans: Vec<Option<Arc<TaskPlan>>> = setup
         .classes
         .iter()
-        .map(|class| TaskPicker::new(&class.tasks))
+        .map(|class| TaskPlan::compile(&class.tasks))
         .collect();
     let class_names: Vec<Arc<str>> = setup
         .classes
@@ -91,7 +91,7 @@ pub(crate) async fn run_shard(
                 spawn_user(
                     &setup,
                     &recorder,
-                    &pickers,
+                    &plans,
                     &class_names,
                     &live,
                     user_id,
@@ -140,14 +140,14 @@ pub(crate) async fn run_shard(
 fn spawn_user(
     setup: &ShardSetup,
     recorder: &Recorder,
-    pickers: &[Option<TaskPicker>],
+    plans: &[Option<Arc<TaskPlan>>],
     class_names: &[Arc<str>],
     live: &LiveUsers,
     user_id: u64,
     class_index: usize,
 ) {
     let class = &setup.classes[class_index];
-    let Some(picker) = pickers[class_index].clone() else {
+    let Some(plan) = plans[class_index].clone() else {
         tracing::error!(
             "{} has no tasks with a positive weight; not spawning it",
             class.name
@@ -174,7 +174,7 @@ fn spawn_user(
     let signals = StopSignals::default();
     let run = UserRun {
         class_name: Arc::clone(&class_names[class_index]),
-        picker,
+        plan,
         wait_time: class.wait_time,
         recorder: recorder.clone(),
         rng: SmallRng::seed_from_u64(user_seed(setup.seed, user_id)),

@@ -16,6 +16,14 @@ pub enum TaskError {
     RescheduleImmediately,
     /// Stop this user (Locust's `StopUser`): `on_stop` runs, the user is not replaced.
     StopUser,
+    /// Leave the current TaskSet (Locust's `TaskSet.interrupt(reschedule)`): its `on_stop`
+    /// runs and the enclosing list picks its next task at once (`reschedule: true`) or after
+    /// its wait. Outside a TaskSet it only ends the task, like `RescheduleImmediately` or a
+    /// normal return.
+    Interrupt {
+        /// Pick the next task without waiting first.
+        reschedule: bool,
+    },
 }
 
 impl TaskError {
@@ -38,6 +46,9 @@ impl fmt::Debug for TaskError {
             TaskError::Failed(error) => write!(f, "Failed({error:?})"),
             TaskError::RescheduleImmediately => f.write_str("RescheduleImmediately"),
             TaskError::StopUser => f.write_str("StopUser"),
+            TaskError::Interrupt { reschedule } => {
+                write!(f, "Interrupt {{ reschedule: {reschedule} }}")
+            }
         }
     }
 }
@@ -56,6 +67,7 @@ impl fmt::Display for TaskError {
             }
             TaskError::RescheduleImmediately => f.write_str("reschedule immediately"),
             TaskError::StopUser => f.write_str("stop user"),
+            TaskError::Interrupt { .. } => f.write_str("interrupt TaskSet"),
         }
     }
 }

@@ -56,6 +56,18 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// A load shape is not valid (no `tick`, a bad stage, ...).
+    #[error("{}: load shape {shape}: {message}", Location(.file, Some(*.line)))]
+    InvalidShape {
+        /// The file defining the shape.
+        file: PathBuf,
+        /// Line where the shape was created.
+        line: u32,
+        /// The shape's name (its global).
+        shape: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The same class name is defined by two files.
     #[error(
         "Duplicate user class names: {name} is defined in {} and {}",
@@ -90,7 +102,8 @@ impl LoadError {
             LoadError::NotFound { path, .. } => Some(path),
             LoadError::Syntax { file, .. }
             | LoadError::Runtime { file, .. }
-            | LoadError::InvalidClass { file, .. } => Some(file),
+            | LoadError::InvalidClass { file, .. }
+            | LoadError::InvalidShape { file, .. } => Some(file),
             LoadError::DuplicateClass { second, .. } => Some(second),
             LoadError::NoUserClass { files, .. } => files.first().map(PathBuf::as_path),
             LoadError::NoFiles(dir) => dir.as_deref(),
@@ -102,7 +115,9 @@ impl LoadError {
     pub fn line(&self) -> Option<u32> {
         match self {
             LoadError::Syntax { line, .. } | LoadError::Runtime { line, .. } => *line,
-            LoadError::InvalidClass { line, .. } => Some(*line),
+            LoadError::InvalidClass { line, .. } | LoadError::InvalidShape { line, .. } => {
+                Some(*line)
+            }
             _ => None,
         }
     }

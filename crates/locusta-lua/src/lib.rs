@@ -24,6 +24,7 @@ mod json;
 mod locustfile;
 mod request;
 mod response;
+mod shape;
 mod shard;
 mod user;
 mod vm;

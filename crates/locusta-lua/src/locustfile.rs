@@ -6,8 +6,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use locusta_engine::{BoxedUser, TaskSpec, UserClass, UserFactory, WaitTime};
+use locusta_runner::LoadShape;
 
 use crate::error::LoadError;
+use crate::shape::{self, ShapeDef};
 use crate::shard;
 use crate::user::LuaUser;
 use crate::vm::{self, Limits, Source};
@@ -50,6 +52,7 @@ struct ClassInfo {
 pub struct Locustfile {
     program: Arc<Program>,
     classes: Vec<ClassInfo>,
+    shape: Option<ShapeDef>,
 }
 
 impl Locustfile {
@@ -63,7 +66,7 @@ impl Locustfile {
             resume: DEFAULT_RUNAWAY_LIMIT,
             load: LOAD_LIMIT,
         };
-        let (_vm, defs) = vm::load(&sources, limits)?;
+        let (vm, defs) = vm::load(&sources, limits)?;
         let classes: Vec<ClassInfo> = defs
             .into_iter()
             .map(|def| ClassInfo {
@@ -75,15 +78,18 @@ impl Locustfile {
                 tasks: def.tasks,
             })
             .collect();
+        let class_names: Vec<String> = classes.iter().map(|class| class.name.clone()).collect();
+        let shape = shape::discover(&vm.lua, &sources, &class_names)?;
         let program = Program {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             sources,
-            class_names: classes.iter().map(|class| class.name.clone()).collect(),
+            class_names,
             limits,
         };
         Ok(Self {
             program: Arc::new(program),
             classes,
+            shape,
         })
     }
 
@@ -102,6 +108,7 @@ impl Locustfile {
         Self {
             program: Arc::new(program),
             classes: self.classes,
+            shape: self.shape,
         }
     }
 
@@ -120,6 +127,23 @@ impl Locustfile {
             .iter()
             .map(|class| class.name.as_str())
             .collect()
+    }
+
+    /// The name of the load shape the files define (the first one found; Locust's
+    /// `LoadTestShape`), without starting it.
+    pub fn shape_name(&self) -> Option<&str> {
+        self.shape.as_ref().map(|shape| shape.name.as_str())
+    }
+
+    /// The load shape the files define, ready for `Runner::with_shape`, or `None`. A `Stages`
+    /// shape is plain data; a shape with a `tick` method gets a Luau VM of its own, on a thread
+    /// of its own, which loads the files once more (their top level runs again) and ends when
+    /// the shape is dropped.
+    pub fn shape(&self) -> Result<Option<Box<dyn LoadShape>>, LoadError> {
+        self.shape
+            .as_ref()
+            .map(|shape| shape.start(&self.program))
+            .transpose()
     }
 
     /// The user classes for the engine, in declaration order. Their factories create Lua

@@ -1,14 +1,15 @@
-//! `self.client:get(path, opts)`: the options table read into plain Rust values, then sent
-//! with the user's `HttpSession`.
+//! `self.client:get(path, opts)`: the client methods, the options table read into plain Rust
+//! values, then sent with the user's `HttpSession`.
 //!
 //! Options are read while the coroutine is suspended and copied out, so no Lua value is held
 //! across the request's `.await`.
 
+use std::ffi::{CStr, c_int};
 use std::time::Duration;
 
 use bytes::Bytes;
 use locusta_http::{HttpSession, Method};
-use mlua::{Table, Value};
+use mlua::{Function, Lua, Table, Value, ffi};
 
 use crate::json;
 use crate::response::Held;
@@ -256,5 +257,88 @@ pub(crate) async fn send(
     } else {
         let response = builder.send().await.map_err(|e| e.to_string())?;
         Ok(Held::Plain(response))
+    }
+}
+
+/// `self.client:get(url, opts)` and the other one-method requests: Luau C functions that
+/// check their call and yield `(op, url, opts)` to the driver, which resumes them with the
+/// response, or with `(nil, message)` when the request could not be made (raised at the
+/// caller's line, as python-requests raises it to the task).
+///
+/// They are the hot path of every locustfile: as Lua wrappers they cost about 1,100
+/// instructions per request (a Lua call and return, upvalue loads, a C call for the user
+/// check); as C functions about 300.
+///
+/// Upvalues: 1 the operation code, 2 the `Client` table, 3 the Lua function that raises the
+/// error of a wrong call (`fn(c, url, opts, name)`), 4 the method's name.
+unsafe extern "C-unwind" fn client_method(state: *mut ffi::lua_State) -> c_int {
+    // SAFETY: Luau calls it with its arguments on the stack and LUA_MINSTACK free slots;
+    // nothing here owns memory, so the errors Luau may raise (from the check function, or
+    // from the yield inside a metamethod) unwind no Rust value.
+    unsafe {
+        ffi::lua_settop(state, 3);
+        let valid = ffi::lua_rawequal(state, 1, ffi::lua_upvalueindex(2)) != 0
+            && crate::user::is_user_thread(state)
+            && ffi::lua_type(state, 2) == ffi::LUA_TSTRING
+            && matches!(ffi::lua_type(state, 3), ffi::LUA_TNIL | ffi::LUA_TTABLE);
+        if !valid {
+            // check(c, url, opts, name) raises the error at our caller's line.
+            ffi::lua_pushvalue(state, ffi::lua_upvalueindex(3));
+            ffi::lua_insert(state, 1);
+            ffi::lua_pushvalue(state, ffi::lua_upvalueindex(4));
+            ffi::lua_call(state, 4, 0);
+            return 0;
+        }
+        // c, url, opts -> c, op, url, opts; yield the top three.
+        ffi::lua_pushvalue(state, ffi::lua_upvalueindex(1));
+        ffi::lua_insert(state, 2);
+        ffi::lua_yield(state, 3)
+    }
+}
+
+/// The continuation of [`client_method`]: its stack holds what the driver resumed it with.
+unsafe extern "C-unwind" fn client_method_resumed(state: *mut ffi::lua_State, _status: c_int) -> c_int {
+    // SAFETY: as in `client_method`.
+    unsafe {
+        if ffi::lua_type(state, 2) > ffi::LUA_TNIL {
+            // (nil, message): raise the message at the caller's line.
+            ffi::luaL_where(state, 1);
+            ffi::lua_pushvalue(state, 2);
+            ffi::lua_concat(state, 2);
+            ffi::lua_error(state);
+        }
+        ffi::lua_settop(state, 1);
+        1
+    }
+}
+
+/// `rt.client_method(op, name, Client, check)`: the C function of one client method.
+pub(crate) fn make_client_method(
+    lua: &Lua,
+    (op, name, client, check): (i64, mlua::LuaString, Table, Function),
+) -> mlua::Result<Function> {
+    // Luau keeps the debug name's pointer: it must be static.
+    let debug_name: &'static CStr = match &*name.as_bytes() {
+        b"get" => c"get",
+        b"post" => c"post",
+        b"put" => c"put",
+        b"patch" => c"patch",
+        b"delete" => c"delete",
+        b"head" => c"head",
+        b"options" => c"options",
+        _ => return Err(mlua::Error::runtime("unknown client method")),
+    };
+    // SAFETY: the closure pops the four values just pushed as the upvalues of the C
+    // function it pushes.
+    unsafe {
+        lua.exec_raw((op, client, check, name), |state| {
+            ffi::lua_pushcclosurek(
+                state,
+                client_method,
+                debug_name.as_ptr(),
+                4,
+                Some(client_method_resumed),
+            );
+        })
     }
 }

@@ -1,13 +1,26 @@
-//! The response object Lua sees: a userdata over the Rust [`Response`], whose fields are
-//! computed when read (nothing is copied into Lua unless the script asks for it).
+//! The response object Lua sees: a small userdata (a handle into the user's [`Responses`])
+//! whose fields are computed when read (nothing is copied into Lua unless the script asks for
+//! it).
+//!
+//! The handle is a Luau *tagged* userdata, made with raw FFI: the VM keeps its metatable and
+//! destructor per tag, so making one is a single allocation (about 150 instructions), where
+//! an mlua `UserData` cost about 1,500 (a registry lookup of the metatable, a `Box` per value,
+//! and a Lua handle made and released on the way). Fields and methods are still plain mlua
+//! functions, which check the tag before they read the handle.
 
 use std::cell::RefCell;
+use std::ffi::{c_int, c_void};
 use std::rc::Rc;
 
 use locusta_http::{CatchResponse, Response};
-use mlua::{MetaMethod, UserData, UserDataFields, UserDataMethods, Value};
+use mlua::state::RawLua;
+use mlua::{FromLuaMulti, Function, Lua, MultiValue, Value, ffi};
 
 use crate::json;
+
+/// The Luau userdata tag of responses (mlua uses none of the 128 tags: its userdata carry a
+/// destructor, which Luau stores under a tag of its own).
+const TAG: c_int = 64;
 
 /// The responses of the call (task, `on_start` or `on_stop`) a user is running. Lua holds
 /// small handles into it; the call's end drops them all, so a response never keeps the
@@ -85,6 +98,7 @@ impl Responses {
 
 /// What Lua holds for a response: an index into its user's [`Responses`]. Small, and with
 /// nothing to drop but a reference count.
+#[derive(Clone)]
 pub(crate) struct LuaResponse {
     responses: SharedResponses,
     index: u32,
@@ -96,6 +110,20 @@ const STALE: &str = "this response is no longer available: a response lives unti
                      (e.g. local token = r:json().token), not the response";
 
 impl LuaResponse {
+    /// Pushes the handle onto `state` as a response userdata.
+    ///
+    /// # Safety
+    /// `state` belongs to a VM where [`install`] ran, and has a free stack slot.
+    pub(crate) unsafe fn push(self, state: *mut ffi::lua_State) {
+        // SAFETY: the tag's metatable is set (install), and Luau aligns userdata memory for
+        // any type; the destructor drops the value written here.
+        unsafe {
+            let data =
+                ffi::lua_newuserdatataggedwithmetatable(state, size_of::<LuaResponse>(), TAG);
+            data.cast::<LuaResponse>().write(self);
+        }
+    }
+
     fn with<R>(&self, f: impl FnOnce(&Response) -> mlua::Result<R>) -> mlua::Result<R> {
         let responses = self.responses.borrow();
         if responses.generation != self.generation {
@@ -136,63 +164,139 @@ impl LuaResponse {
         }
         Ok(())
     }
+
+    fn headers(&self, lua: &Lua) -> mlua::Result<Value> {
+        self.with(|r| {
+            let headers = lua.create_table_with_capacity(0, r.headers().keys_len())?;
+            for name in r.headers().keys() {
+                let mut joined = Vec::new();
+                for (i, value) in r.headers().get_all(name).iter().enumerate() {
+                    if i > 0 {
+                        joined.extend_from_slice(b", ");
+                    }
+                    joined.extend_from_slice(value.as_bytes());
+                }
+                headers.raw_set(name.as_str(), lua.create_string(&joined)?)?;
+            }
+            Ok(Value::Table(headers))
+        })
+    }
 }
 
-impl UserData for LuaResponse {
-    fn add_fields<F: UserDataFields<Self>>(fields: &mut F) {
-        fields.add_field_method_get("status_code", |_, this| this.with(|r| Ok(r.status())));
-        fields.add_field_method_get("ok", |_, this| this.with(|r| Ok(r.ok())));
-        fields.add_field_method_get("text", |lua, this| {
-            this.with(|r| lua.create_string(r.bytes()))
-        });
-        fields.add_field_method_get("content", |lua, this| {
-            this.with(|r| lua.create_string(r.bytes()))
-        });
-        fields.add_field_method_get("elapsed", |_, this| {
-            this.with(|r| Ok(r.elapsed().as_secs_f64()))
-        });
-        fields.add_field_method_get("url", |_, this| this.with(|r| Ok(r.url())));
-        fields.add_field_method_get("error", |_, this| {
-            this.with(|r| Ok(r.error().map(str::to_owned)))
-        });
-        fields.add_field_method_get("headers", |lua, this| {
-            this.with(|r| {
-                let headers = lua.create_table_with_capacity(0, r.headers().keys_len())?;
-                for name in r.headers().keys() {
-                    let mut joined = Vec::new();
-                    for (i, value) in r.headers().get_all(name).iter().enumerate() {
-                        if i > 0 {
-                            joined.extend_from_slice(b", ");
-                        }
-                        joined.extend_from_slice(value.as_bytes());
-                    }
-                    headers.raw_set(name.as_str(), lua.create_string(&joined)?)?;
-                }
-                Ok(headers)
-            })
-        });
-    }
+/// The Luau destructor of response userdata.
+unsafe extern "C" fn drop_response(_state: *mut ffi::lua_State, data: *mut c_void) {
+    // SAFETY: Luau calls it once, on the memory `LuaResponse::push` wrote.
+    unsafe { std::ptr::drop_in_place(data.cast::<LuaResponse>()) }
+}
 
-    fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
-        methods.add_method("json", |lua, this, ()| {
-            this.with(|r| json::decode(lua, r.bytes()))
-        });
-        methods.add_method("success", |_, this, ()| this.decide(Ok(())));
-        methods.add_method("failure", |_, this, message: Value| {
-            let message = match &message {
+/// Makes the response type of `lua`'s VM: its metatable and destructor. Once per VM.
+pub(crate) fn install(lua: &Lua) -> mlua::Result<()> {
+    let methods = Methods {
+        json: lua.create_function(|lua, this: This| this.response.with(|r| json::decode(lua, r.bytes())))?,
+        success: lua.create_function(|_, this: This| this.response.decide(Ok(())))?,
+        failure: lua.create_function(|_, this: This| {
+            let message = match &this.arg {
                 Value::String(s) => s.to_string_lossy(),
                 other => other.to_string()?,
             };
-            this.decide(Err(&message))
-        });
-        methods.add_method("raise_for_status", |_, this, ()| {
-            this.with(|r| match r.error() {
+            this.response.decide(Err(&message))
+        })?,
+        raise_for_status: lua.create_function(|_, this: This| {
+            this.response.with(|r| match r.error() {
                 Some(error) if r.status() >= 400 => Err(mlua::Error::runtime(error.to_owned())),
                 _ => Ok(()),
             })
-        });
-        methods.add_meta_method(MetaMethod::ToString, |_, this, ()| {
-            this.with(|r| Ok(format!("<Response [{}]>", r.status())))
-        });
+        })?,
+    };
+    let index = lua.create_function(move |lua, this: This| {
+        let Value::String(key) = &this.arg else {
+            return Ok(Value::Nil);
+        };
+        let r = &this.response;
+        Ok(match &*key.as_bytes() {
+            b"status_code" => r.with(|r| Ok(Value::Integer(r.status().into())))?,
+            b"ok" => r.with(|r| Ok(Value::Boolean(r.ok())))?,
+            b"text" | b"content" => r.with(|r| lua.create_string(r.bytes()).map(Value::String))?,
+            b"elapsed" => r.with(|r| Ok(Value::Number(r.elapsed().as_secs_f64())))?,
+            b"url" => r.with(|r| lua.create_string(r.url()).map(Value::String))?,
+            b"error" => r.with(|r| match r.error() {
+                Some(error) => lua.create_string(error).map(Value::String),
+                None => Ok(Value::Nil),
+            })?,
+            b"headers" => r.headers(lua)?,
+            b"json" => Value::Function(methods.json.clone()),
+            b"success" => Value::Function(methods.success.clone()),
+            b"failure" => Value::Function(methods.failure.clone()),
+            b"raise_for_status" => Value::Function(methods.raise_for_status.clone()),
+            _ => Value::Nil,
+        })
+    })?;
+    let meta = lua.create_table_with_capacity(0, 4)?;
+    meta.raw_set("__index", index)?;
+    meta.raw_set(
+        "__tostring",
+        lua.create_function(|_, this: This| {
+            this.response
+                .with(|r| Ok(format!("<Response [{}]>", r.status())))
+        })?,
+    )?;
+    meta.raw_set("__type", "Response")?;
+    // getmetatable(r) gives false: scripts cannot reach the functions above.
+    meta.raw_set("__metatable", false)?;
+    // SAFETY: the closure registers the table just pushed as the tag's metatable (it pops
+    // it) and the destructor of the values `LuaResponse::push` writes.
+    unsafe {
+        lua.exec_raw::<()>(&meta, |state| {
+            ffi::lua_setuserdatadtor(state, TAG, Some(drop_response));
+            ffi::lua_setuserdatametatable(state, TAG);
+        })
+    }
+}
+
+struct Methods {
+    json: Function,
+    success: Function,
+    failure: Function,
+    raise_for_status: Function,
+}
+
+/// The arguments of a response method: the response (`self`) and the first other argument.
+struct This {
+    response: LuaResponse,
+    arg: Value,
+}
+
+const NOT_A_RESPONSE: &str =
+    "response methods are called with a colon on a response: r:json(), r:success(), ...";
+
+impl FromLuaMulti for This {
+    fn from_lua_multi(values: MultiValue, _lua: &Lua) -> mlua::Result<Self> {
+        // Only reached from Rust callers, which never pass a response.
+        let _ = values;
+        Err(mlua::Error::runtime(NOT_A_RESPONSE))
+    }
+
+    unsafe fn from_stack_multi(nvals: c_int, lua: &RawLua) -> mlua::Result<Self> {
+        let state = lua.state();
+        // SAFETY: the `nvals` values are on the top of `state` (mlua's contract), and a
+        // callback has LUA_MINSTACK free slots above them (for the push below).
+        unsafe {
+            let data = if nvals >= 1 {
+                ffi::lua_touserdatatagged(state, -nvals, TAG)
+            } else {
+                std::ptr::null_mut()
+            };
+            if data.is_null() {
+                return Err(mlua::Error::runtime(NOT_A_RESPONSE));
+            }
+            let response = (*data.cast::<LuaResponse>()).clone();
+            let arg = if nvals >= 2 {
+                ffi::lua_pushvalue(state, 1 - nvals);
+                lua.pop_value()
+            } else {
+                Value::Nil
+            };
+            Ok(This { response, arg })
+        }
     }
 }

@@ -11,6 +11,12 @@
 //! a LuaJIT host would have to use registry keys). The instance is a registry key, read only
 //! when the coroutine has to be replaced. No other Lua value outlives a resume: request options
 //! are copied out before the request is awaited.
+//!
+//! The driver resumes the coroutine through Luau's C API, not `mlua::Thread::resume`: it pushes
+//! the input straight onto the coroutine's stack (a registry reference to the function to run,
+//! a response userdata, an error message) and reads the yielded operation off it, making mlua
+//! handles only for the rare operations that carry tables. mlua's resume cost about 1,400
+//! instructions per resume in stack checks, guards and argument conversions.
 
 use std::cell::RefCell;
 use std::ffi::c_int;
@@ -21,8 +27,7 @@ use futures_util::future::LocalBoxFuture;
 use locusta_engine::{TaskError, TaskResult, UserBehaviour, UserContext};
 use locusta_http::{HttpSession, Method};
 use locusta_stats::{Outcome, Recorder};
-use mlua::state::RawLua;
-use mlua::{FromLuaMulti, Function, Lua, MultiValue, RegistryKey, Thread, Value, ffi};
+use mlua::{Lua, RegistryKey, Thread, Value, ffi};
 
 use crate::request::{self, RequestSpec};
 use crate::response::{LuaResponse, Responses, SharedResponses};
@@ -145,6 +150,7 @@ impl LuaUser {
         let instance = lua
             .create_registry_value(instance)
             .map_err(lua_task_error)?;
+        mark_user(&coroutine);
         Ok(Self {
             shard,
             class,
@@ -260,35 +266,63 @@ impl LuaUser {
     /// Resumes the coroutine once (synchronously) and copies out what it yielded.
     fn step(&mut self, input: Input, call: Call) -> Step {
         let vm = &self.shard.vm;
-        let coroutine = &self.coroutine;
+        let thread = self.coroutine.state();
         let label = match call {
             Call::OnStart => &self.class.on_start_label,
             Call::Task(index) => &self.class.task_labels[index],
             Call::OnStop => &self.class.on_stop_label,
         };
-        vm.guard.arm(label, vm.limits.resume);
-        let resumed = match input {
-            Input::Call(call) => {
-                let function: &Function = match call {
-                    Call::OnStart => self
-                        .class
-                        .on_start
-                        .as_ref()
-                        .expect("called only if defined"),
-                    Call::Task(index) => &self.class.tasks[index],
-                    Call::OnStop => self.class.on_stop.as_ref().expect("called only if defined"),
-                };
-                coroutine.resume::<Yielded>(function)
+        // SAFETY: `thread` is the user's coroutine, alive while `self.coroutine` holds it, and
+        // not running (the driver resumes it only from here, on the VM's thread). Its stack
+        // is empty between resumes (cleared below), and two free slots are checked for the
+        // arguments; Luau's resume reports a coroutine that cannot be resumed as an error.
+        unsafe {
+            if ffi::lua_checkstack(thread, 2) == 0 {
+                return Step::Died("out of Lua stack space".into());
             }
-            Input::Response(response) => coroutine.resume::<Yielded>(response),
-            Input::RequestError(message) => coroutine.resume::<Yielded>((Value::Nil, message)),
-            Input::Nothing => coroutine.resume::<Yielded>(()),
-            Input::Text(text) => coroutine.resume::<Yielded>(text),
-        };
-        vm.guard.disarm();
-        match resumed {
-            Ok(yielded) => self.decode(yielded),
-            Err(error) => Step::Died(error.to_string()),
+            let nargs = match input {
+                Input::Call(call) => {
+                    let key = match call {
+                        Call::OnStart => self.class.on_start.as_ref(),
+                        Call::Task(index) => Some(&self.class.tasks[index]),
+                        Call::OnStop => self.class.on_stop.as_ref(),
+                    };
+                    let key = key.expect("hooks are called only if defined");
+                    ffi::lua_rawgeti_(thread, ffi::LUA_REGISTRYINDEX, key.id());
+                    1
+                }
+                Input::Response(response) => {
+                    response.push(thread);
+                    1
+                }
+                Input::RequestError(message) => {
+                    ffi::lua_pushnil(thread);
+                    ffi::lua_pushlstring(thread, message.as_ptr().cast(), message.len());
+                    2
+                }
+                Input::Nothing => 0,
+                Input::Text(Some(text)) => {
+                    ffi::lua_pushlstring(thread, text.as_ptr().cast(), text.len());
+                    1
+                }
+                Input::Text(None) => {
+                    ffi::lua_pushnil(thread);
+                    1
+                }
+            };
+            vm.guard.arm(label, vm.limits.resume);
+            let status = ffi::lua_resume_(thread, std::ptr::null_mut(), nargs);
+            vm.guard.disarm();
+            let step = match status {
+                ffi::LUA_YIELD => {
+                    let yielded = read_yield(&vm.lua, thread);
+                    self.decode(yielded)
+                }
+                ffi::LUA_OK => Step::Died("the user's coroutine returned".into()),
+                _ => Step::Died(error_message(&vm.lua, thread)),
+            };
+            ffi::lua_settop(thread, 0);
+            step
         }
     }
 
@@ -397,10 +431,44 @@ impl LuaUser {
             .spawn
             .call((&self.class.class, Value::Nil, instance))
             .map_err(lua_task_error)?;
+        mark_user(&coroutine);
         self.coroutine = coroutine;
         self.busy = false;
         Ok(())
     }
+}
+
+/// The thread data of users' coroutines (any address of ours: only its identity matters).
+static USER_MARK: u8 = 0;
+
+/// Marks `coroutine` as a user's, for [`in_user`].
+fn mark_user(coroutine: &Thread) {
+    // SAFETY: the thread is alive (held by `coroutine`); Luau keeps the pointer as is (new
+    // threads start with none, and mlua does not use thread data).
+    unsafe {
+        ffi::lua_setthreaddata(
+            coroutine.state(),
+            std::ptr::from_ref(&USER_MARK).cast_mut().cast(),
+        );
+    }
+}
+
+/// Whether `state` is a user's coroutine.
+///
+/// # Safety
+/// `state` is a live Lua thread.
+pub(crate) unsafe fn is_user_thread(state: *mut ffi::lua_State) -> bool {
+    // SAFETY: reading a thread's data pointer has no precondition beyond a live thread.
+    let data = unsafe { ffi::lua_getthreaddata(state) };
+    std::ptr::eq(data.cast_const().cast(), &USER_MARK)
+}
+
+/// `rt.in_user()`: whether the running coroutine is a user's (see `in_user` in the prelude).
+/// It cannot fail, so it is a plain C function (no mlua callback machinery).
+pub(crate) unsafe extern "C-unwind" fn in_user(state: *mut ffi::lua_State) -> c_int {
+    // SAFETY: Luau calls it with a live state; a C function may push one value.
+    unsafe { ffi::lua_pushboolean(state, c_int::from(is_user_thread(state))) };
+    1
 }
 
 /// The method of a one-method request operation (`OP_GET` to `OP_OPTIONS`).
@@ -424,9 +492,6 @@ thread_local! {
 }
 
 /// What the coroutine yielded: an operation code and up to two arguments.
-///
-/// A plain request (`self.client:get(url)` without options), the hot path, is read straight
-/// off the Lua stack: its URL goes to [`YIELDED_URL`] and no Lua handle is made.
 struct Yielded {
     /// `None` if the first value is not a number (the guard forced a yield).
     op: Option<i64>,
@@ -436,71 +501,92 @@ struct Yielded {
     b: Value,
 }
 
-fn op_code(value: &Value) -> Option<i64> {
-    match value {
-        Value::Integer(op) => Some(*op),
-        Value::Number(op) => Some(*op as i64),
-        _ => None,
+/// Reads the values `thread` yielded (its whole stack).
+///
+/// A plain request (`self.client:get(url)` without options), the hot path, is read straight
+/// off the Lua stack: its URL goes to [`YIELDED_URL`] and no Lua handle is made.
+///
+/// # Safety
+/// `thread` belongs to `lua` and has just yielded.
+unsafe fn read_yield(lua: &Lua, thread: *mut ffi::lua_State) -> Yielded {
+    // SAFETY: indexes 1..=n are the yielded values.
+    unsafe {
+        let n = ffi::lua_gettop(thread);
+        let op = (n >= 1 && ffi::lua_type(thread, 1) == ffi::LUA_TNUMBER)
+            .then(|| ffi::lua_tonumber(thread, 1) as i64);
+        if let Some(code) = op
+            && plain_method(code).is_some()
+            && n >= 2
+            && ffi::lua_type(thread, 2) == ffi::LUA_TSTRING
+            && (n < 3 || ffi::lua_type(thread, 3) == ffi::LUA_TNIL)
+        {
+            let mut len = 0;
+            let bytes = ffi::lua_tolstring(thread, 2, &mut len);
+            let bytes = std::slice::from_raw_parts(bytes.cast::<u8>(), len);
+            YIELDED_URL.with_borrow_mut(|url| {
+                url.clear();
+                match std::str::from_utf8(bytes) {
+                    Ok(text) => url.push_str(text),
+                    Err(_) => url.push_str(&String::from_utf8_lossy(bytes)),
+                }
+            });
+            return Yielded {
+                op,
+                plain: true,
+                a: Value::Nil,
+                b: Value::Nil,
+            };
+        }
+        let value = |i: c_int| {
+            if i <= n {
+                stack_value(lua, thread, i)
+            } else {
+                Value::Nil
+            }
+        };
+        Yielded {
+            op,
+            plain: false,
+            a: value(2),
+            b: value(3),
+        }
     }
 }
 
-impl FromLuaMulti for Yielded {
-    fn from_lua_multi(values: MultiValue, _lua: &Lua) -> mlua::Result<Self> {
-        let mut values = values.into_iter();
-        let op = op_code(&values.next().unwrap_or(Value::Nil));
-        Ok(Yielded {
-            op,
-            plain: false,
-            a: values.next().unwrap_or(Value::Nil),
-            b: values.next().unwrap_or(Value::Nil),
-        })
-    }
-
-    unsafe fn from_stack_multi(nvals: c_int, lua: &RawLua) -> mlua::Result<Self> {
-        let state = lua.state();
-        // SAFETY: the `nvals` values are on the top of `state` (mlua's contract), and mlua
-        // left one free slot above them (used by the push below).
+/// An mlua value for the value at `index` of `thread`'s stack.
+///
+/// # Safety
+/// `thread` belongs to `lua` and `index` is valid on its stack.
+unsafe fn stack_value(lua: &Lua, thread: *mut ffi::lua_State, index: c_int) -> Value {
+    lua.exec_raw_lua(|raw| {
+        // SAFETY: copies the value onto the state mlua works on (outside any callback, the
+        // main one), where `pop_value` takes it.
         unsafe {
-            let op = (nvals >= 1 && ffi::lua_type(state, -nvals) == ffi::LUA_TNUMBER)
-                .then(|| ffi::lua_tonumber(state, -nvals) as i64);
-            if let Some(code) = op
-                && plain_method(code).is_some()
-                && nvals >= 2
-                && ffi::lua_type(state, 1 - nvals) == ffi::LUA_TSTRING
-                && (nvals < 3 || ffi::lua_type(state, 2 - nvals) == ffi::LUA_TNIL)
-            {
-                let mut len = 0;
-                let bytes = ffi::lua_tolstring(state, 1 - nvals, &mut len);
-                let bytes = std::slice::from_raw_parts(bytes.cast::<u8>(), len);
-                YIELDED_URL.with_borrow_mut(|url| {
-                    url.clear();
-                    match std::str::from_utf8(bytes) {
-                        Ok(text) => url.push_str(text),
-                        Err(_) => url.push_str(&String::from_utf8_lossy(bytes)),
-                    }
-                });
-                return Ok(Yielded {
-                    op,
-                    plain: true,
-                    a: Value::Nil,
-                    b: Value::Nil,
-                });
+            let state = raw.state();
+            if ffi::lua_checkstack(state, 1) == 0 {
+                return Value::Nil;
             }
-            let value = |i: c_int| {
-                if i < nvals {
-                    ffi::lua_pushvalue(state, i - nvals);
-                    lua.pop_value()
-                } else {
-                    Value::Nil
-                }
-            };
-            Ok(Yielded {
-                op,
-                plain: false,
-                a: value(1),
-                b: value(2),
-            })
+            ffi::lua_xpush(thread, state, index);
+            raw.pop_value()
         }
+    })
+}
+
+/// The message of the error that ended `thread`, on the top of its stack.
+///
+/// # Safety
+/// `thread` belongs to `lua` and its resume has just failed.
+unsafe fn error_message(lua: &Lua, thread: *mut ffi::lua_State) -> String {
+    // SAFETY: Luau leaves the error value on the top of the failed thread's stack.
+    let value = unsafe {
+        if ffi::lua_gettop(thread) == 0 {
+            return "the user's coroutine failed".into();
+        }
+        stack_value(lua, thread, -1)
+    };
+    match value {
+        Value::Error(error) => error.to_string(),
+        other => lossy(&other),
     }
 }
 

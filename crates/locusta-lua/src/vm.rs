@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use locusta_engine::{TaskSpec, WaitTime};
-use mlua::{Function, Lua, Table, Value};
+use mlua::{Function, Lua, RegistryKey, Table, Value};
 
 use crate::error::{LoadError, split_location};
 use crate::guard::Guard;
@@ -59,14 +59,17 @@ pub(crate) struct ClassDef {
 }
 
 /// A class's Lua side, in one VM.
+///
+/// The functions a user runs are registry keys: the driver pushes them straight onto the
+/// user's coroutine (`lua_rawgeti` on the registry), without going through an mlua handle.
 pub(crate) struct ClassRuntime {
     pub(crate) class: Table,
-    pub(crate) tasks: Vec<Function>,
+    pub(crate) tasks: Vec<RegistryKey>,
     /// `Class.task` for each task, for the runaway guard's message.
     pub(crate) task_labels: Vec<Rc<str>>,
     /// Defined hooks only: a class without `on_start` pays nothing for it.
-    pub(crate) on_start: Option<Function>,
-    pub(crate) on_stop: Option<Function>,
+    pub(crate) on_start: Option<RegistryKey>,
+    pub(crate) on_stop: Option<RegistryKey>,
     pub(crate) on_start_label: Rc<str>,
     pub(crate) on_stop_label: Rc<str>,
     /// Whether users have `self.client` (the class derives from `HttpUser`).
@@ -81,6 +84,7 @@ pub(crate) fn load(sources: &[Source], limits: Limits) -> Result<(Vm, Vec<ClassD
     let vm_error = |e: mlua::Error| LoadError::Vm(e.to_string());
     let api = install_prelude(&lua).map_err(vm_error)?;
     let guard = Guard::install(&lua);
+    crate::response::install(&lua).map_err(vm_error)?;
     let base_globals = lua.globals();
     // Libraries and globals become read-only; each file writes into its own environment.
     lua.sandbox(true).map_err(vm_error)?;
@@ -156,7 +160,7 @@ pub(crate) fn load(sources: &[Source], limits: Limits) -> Result<(Vm, Vec<ClassD
         let mut values = described.into_iter();
         match values.next() {
             Some(Value::Table(description)) => {
-                classes.push(class_def(name, class, &description).map_err(vm_error)?);
+                classes.push(class_def(&lua, name, class, &description).map_err(vm_error)?);
             }
             _ => {
                 let file_index: usize = values
@@ -231,6 +235,12 @@ fn install_prelude(lua: &Lua) -> mlua::Result<Table> {
         lua.create_function(|lua, text: mlua::LuaString| json::decode(lua, &text.as_bytes()))?,
     )?;
     rt.set("json_null", json::null())?;
+    // SAFETY: `in_user` only reads the running thread's data and pushes a boolean.
+    rt.set("in_user", unsafe { lua.create_c_function(crate::user::in_user)? })?;
+    rt.set(
+        "client_method",
+        lua.create_function(crate::request::make_client_method)?,
+    )?;
     lua.load(PRELUDE).set_name("=locusta").call(rt)
 }
 
@@ -248,7 +258,7 @@ fn file_environment(lua: &Lua, globals: &Table) -> mlua::Result<Table> {
     Ok(env)
 }
 
-fn class_def(name: String, class: Table, d: &Table) -> mlua::Result<ClassDef> {
+fn class_def(lua: &Lua, name: String, class: Table, d: &Table) -> mlua::Result<ClassDef> {
     let wait_kind: String = d.get("wait_kind")?;
     let a: f64 = d.get("wait_a")?;
     let b: f64 = d.get("wait_b")?;
@@ -260,13 +270,14 @@ fn class_def(name: String, class: Table, d: &Table) -> mlua::Result<ClassDef> {
     let names: Vec<String> = d.get("task_names")?;
     let weights: Vec<u32> = d.get("task_weights")?;
     let fns: Vec<Function> = d.get("task_fns")?;
+    let key = |f: Function| lua.create_registry_value(f);
+    let on_start: Option<Function> = d.get("on_start")?;
+    let on_stop: Option<Function> = d.get("on_stop")?;
     let tasks = names
         .iter()
         .zip(&weights)
-        .map(|(task, &weight)| TaskSpec {
-            name: task.clone(),
-            weight,
-        })
+        .enumerate()
+        .map(|(call, (task, &weight))| TaskSpec::call(task.clone(), weight, call))
         .collect();
     let task_labels = names
         .iter()
@@ -275,10 +286,10 @@ fn class_def(name: String, class: Table, d: &Table) -> mlua::Result<ClassDef> {
     let fixed_count: f64 = d.get("fixed_count")?;
     let runtime = ClassRuntime {
         class,
-        tasks: fns,
+        tasks: fns.into_iter().map(key).collect::<mlua::Result<_>>()?,
         task_labels,
-        on_start: d.get("on_start")?,
-        on_stop: d.get("on_stop")?,
+        on_start: on_start.map(key).transpose()?,
+        on_stop: on_stop.map(key).transpose()?,
         on_start_label: Rc::from(format!("{name}.on_start")),
         on_stop_label: Rc::from(format!("{name}.on_stop")),
         http: d.get("http")?,

@@ -3,12 +3,18 @@
 //! [`locusta_stats::RunView`] and knows nothing of how the run was produced.
 //!
 //! - [`console`]: the tables Locust prints (stats, percentiles, error report).
-//!
-//! CSV, JSON and the HTML report will be sibling modules with the same shape.
+//! - [`csv`]: Locust's `--csv` files, and [`csv::CsvFiles`] that keeps them up to date.
+//! - [`json`]: Locust's `--json` document, and our own run report with a JSON Schema.
+//! - [`html`]: the self-contained HTML report, whose chart code and uPlot ([`assets`]) the web
+//!   UI serves too.
 
 #![warn(missing_docs)]
 
+pub mod assets;
 pub mod console;
+pub mod csv;
+pub mod html;
+pub mod json;
 mod run_meta;
 pub mod thresholds;
 

@@ -1,5 +1,7 @@
 //! The web UI's static files (`assets/`), embedded in the binary so that it serves its UI
-//! from anywhere and `cargo build` needs no Node.
+//! from anywhere and `cargo build` needs no Node. The charts (`js/charts.js`, `charts.css`) and
+//! uPlot (`vendor/uplot/`) come from [`locusta_report::assets`], which inlines the same files
+//! into the HTML report.
 //!
 //! Served under `/assets/<path>` with their content type, `Cache-Control: no-cache` and a
 //! content-hash `ETag`: browsers keep them but ask again on each page load, and get a bodiless
@@ -14,12 +16,12 @@ use axum::http::header::{
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use locusta_report::assets as report;
 
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 const SVG: &str = "image/svg+xml";
 const TEXT: &str = "text/plain; charset=utf-8";
-const MARKDOWN: &str = "text/markdown; charset=utf-8";
 
 /// One embedded file.
 struct Asset {
@@ -40,23 +42,34 @@ macro_rules! asset {
     };
 }
 
+/// An [`Asset`] shared with the HTML report, from `locusta_report::assets`.
+macro_rules! shared {
+    ($path:literal, $content_type:expr, $text:expr) => {
+        Asset {
+            path: $path,
+            content_type: $content_type,
+            body: $text.as_bytes(),
+        }
+    };
+}
+
 /// Every file under `/assets/`. `index.html` is not here: `GET /` serves it with the run's
 /// settings filled in (see `routes::index`).
 static ASSETS: &[Asset] = &[
     asset!("app.css", CSS),
+    shared!("charts.css", CSS, report::CHARTS_CSS),
     asset!("favicon.svg", SVG),
     asset!("js/api.js", JS),
-    asset!("js/charts.js", JS),
+    shared!("js/charts.js", JS, report::CHARTS_JS),
     asset!("js/dom.js", JS),
     asset!("js/form.js", JS),
     asset!("js/header.js", JS),
     asset!("js/main.js", JS),
     asset!("js/tables.js", JS),
     asset!("js/tabs.js", JS),
-    asset!("vendor/uplot/LICENSE", TEXT),
-    asset!("vendor/uplot/README.md", MARKDOWN),
-    asset!("vendor/uplot/uPlot.iife.min.js", JS),
-    asset!("vendor/uplot/uPlot.min.css", CSS),
+    shared!("vendor/uplot/LICENSE", TEXT, report::UPLOT_LICENSE),
+    shared!("vendor/uplot/uPlot.iife.min.js", JS, report::UPLOT_JS),
+    shared!("vendor/uplot/uPlot.min.css", CSS, report::UPLOT_CSS),
 ];
 
 /// The `ETag` of each asset (indexed like [`ASSETS`]), hashed once on first use.

@@ -47,14 +47,4 @@ pub enum Error {
         /// The defined class names, comma-separated.
         known: String,
     },
-
-    /// `user_classes` selects some but not all classes: the runner cannot restrict a run to a
-    /// subset of classes yet.
-    #[error(
-        "Selecting user classes is not supported yet: every class runs ({known}); send all of them or none in user_classes"
-    )]
-    ClassSelection {
-        /// The defined class names, comma-separated.
-        known: String,
-    },
 }

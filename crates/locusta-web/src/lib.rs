@@ -21,9 +21,9 @@
 //! Routes: `GET /` (the UI page), `GET /assets/{path}` (its scripts, styles and the vendored
 //! uPlot, embedded in the binary), `POST /swarm`, `POST|GET /stop`, `POST|GET /stats/reset`,
 //! `GET /stats/requests`, `GET /stats/history`, `GET /stats/requests/csv`,
-//! `GET /stats/failures/csv`, `GET /exceptions`, `GET /exceptions/csv`, `GET /tasks`,
-//! `GET /worker-count`. Every response allows any origin (CORS), as Locust's do; with
-//! credentials configured every route requires HTTP basic auth.
+//! `GET /stats/failures/csv`, `GET /stats/report` (the HTML report), `GET /exceptions`,
+//! `GET /exceptions/csv`, `GET /tasks`, `GET /worker-count`. Every response allows any origin
+//! (CORS), as Locust's do; with credentials configured every route requires HTTP basic auth.
 //!
 //! # The UI
 //! Plain HTML, CSS and JavaScript modules under `assets/` (no build step), polling the API
@@ -40,9 +40,14 @@
 //!
 //! # Differences from Locust
 //! - `/swarm` accepts a form or a JSON object, not `multipart/form-data`. A new `host` aims
-//!   the users spawned from then on at it, as in Locust; a `user_classes` subset is refused,
-//!   because the runner cannot run a subset yet; other Locust fields (`shape_class`, `profile`, custom options) are
-//!   ignored. Its answers, errors included, carry `host` (Locust's do only for some errors).
+//!   the users spawned from then on at it, as in Locust. `user_classes` (repeated or
+//!   comma-separated) restricts the test to those classes even without `--class-picker`; when
+//!   a running test's selection changes, users of dropped classes are stopped and the mix is
+//!   rebuilt at the spawn rate (Locust keeps them, its issue #2714). With a load shape, `/swarm`
+//!   starts the shape (`shape_class=Default` runs without it); the user count, spawn rate and
+//!   run time are used only by a shape with `use_common_options`. Other Locust fields
+//!   (`profile`, custom options) are ignored. Answers, errors included, carry `host` (Locust's
+//!   do only for some errors).
 //! - `/stop` and `/stats/reset` queue the order and answer at once; the effect shows in the
 //!   next published view (within one stats interval; Locust caches `/stats/requests` for 2 s).
 //! - `/stats/requests` also carries the legacy `current_response_time_percentile_50`/`_95`.
@@ -62,7 +67,6 @@ mod error;
 mod model;
 mod routes;
 mod state;
-pub mod stats_csv;
 mod swarm_request;
 mod time_format;
 
@@ -74,7 +78,7 @@ use axum::middleware;
 
 pub use auth::Credentials;
 pub use error::Error;
-pub use state::{ClassInfo, FormDefaults, RunInfo, WebState};
+pub use state::{ClassInfo, FormDefaults, RunInfo, ShapeInfo, WebState};
 
 /// The whole API as an axum router, ready for [`serve`] (or, in tests, for
 /// `tower::ServiceExt::oneshot`).

@@ -48,6 +48,17 @@ pub struct RunInfo {
     pub classes: Vec<ClassInfo>,
 }
 
+/// The load shape the run has (Locust's `LoadTestShape` class), as `/swarm` and the page need
+/// it: `/swarm` starts the shape instead of a fixed target, and the form hides the user count
+/// and spawn rate unless the shape uses them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeInfo {
+    /// The shape's name (`/swarm`'s `shape_class`, the answer's message).
+    pub name: String,
+    /// Locust's `use_common_options`: the shape reads the user count, spawn rate and run time.
+    pub use_common_options: bool,
+}
+
 /// What the start form proposes (`-u`, `-r`, `-t`); `None` leaves a field empty.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct FormDefaults {
@@ -70,6 +81,8 @@ pub struct WebState {
     /// The host users aim at: `RunInfo::host` until a `/swarm` asks for another.
     host: Mutex<Option<String>>,
     credentials: Option<Credentials>,
+    shape: Option<ShapeInfo>,
+    class_picker: bool,
 }
 
 impl WebState {
@@ -82,7 +95,33 @@ impl WebState {
             run,
             form_defaults: Mutex::new(FormDefaults::default()),
             credentials: None,
+            shape: None,
+            class_picker: false,
         }
+    }
+
+    /// The run has a load shape (given to the runner with `Runner::with_shape`): `/swarm`
+    /// starts it, and the form hides what it does not use.
+    pub fn with_shape(mut self, shape: ShapeInfo) -> Self {
+        self.shape = Some(shape);
+        self
+    }
+
+    /// `--class-picker`: the form lets the user choose the classes to run (and whether to use
+    /// the load shape).
+    pub fn with_class_picker(mut self, enabled: bool) -> Self {
+        self.class_picker = enabled;
+        self
+    }
+
+    /// The run's load shape, if it has one.
+    pub fn shape(&self) -> Option<&ShapeInfo> {
+        self.shape.as_ref()
+    }
+
+    /// Whether the form offers the class picker.
+    pub fn class_picker(&self) -> bool {
+        self.class_picker
     }
 
     /// Sets what the start form proposes.

@@ -5,10 +5,10 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use locusta_runner::{Target, parse_timespan};
+use locusta_runner::{ShapeOptions, Target, parse_timespan};
 use serde_json::Value;
 
-use crate::{Error, RunInfo};
+use crate::{Error, RunInfo, ShapeInfo};
 
 /// The longest run time, and the longest pause between two spawn steps, that a request may
 /// ask for. Far longer spans make no sense for a load test, and spans near `u64::MAX` seconds
@@ -67,11 +67,25 @@ fn decode_json(body: &[u8]) -> Result<Fields, Error> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SwarmRequest {
     /// What to tell the runner.
-    pub(crate) target: Target,
+    pub(crate) order: Order,
     /// A host other than the current one, for users spawned from now on.
     pub(crate) new_host: Option<String>,
     /// `run_time` in whole seconds, for the answer.
     pub(crate) run_time_secs: Option<u64>,
+}
+
+/// What a `/swarm` request starts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Order {
+    /// A test (or an edit of the running one) aiming at a fixed target.
+    Start(Target),
+    /// The run's load shape, with the common options it may use.
+    Shape {
+        /// The shape's name, for the answer.
+        name: String,
+        /// The form's user count, spawn rate and run time (empty unless the shape uses them).
+        options: ShapeOptions,
+    },
 }
 
 /// Checks every field against Locust's rules and what this run can do:
@@ -79,29 +93,84 @@ pub(crate) struct SwarmRequest {
 /// - `spawn_rate` (legacy `hatch_rate`): a finite number > 0;
 /// - `host` (optional): an http(s) URL; users spawned from now on aim at it, as in Locust;
 /// - `run_time` (optional): a time span; empty or 0 means no limit, as in Locust;
-/// - `user_classes` (optional, repeated): known class names, all of them or none (the runner
-///   cannot run a subset yet).
+/// - `user_classes` (optional, repeated or comma-separated): known class names; the test runs
+///   only those classes;
+/// - `shape_class` (optional): with a load shape, absent or the shape's name starts the shape,
+///   `Default` (or empty) starts a fixed target instead. A shape reads `user_count`,
+///   `spawn_rate` and `run_time` only when it uses the common options; otherwise they are
+///   neither needed nor checked, since the form hides them.
 ///
-/// Other fields (`shape_class`, `profile`, custom options) are ignored.
+/// Other fields (`profile`, custom options) are ignored.
 pub(crate) fn parse_swarm(
     fields: &[(String, String)],
     run: &RunInfo,
+    shape: Option<&ShapeInfo>,
     current_host: Option<&str>,
 ) -> Result<SwarmRequest, Error> {
+    let new_host = check_host(field(fields, "host"), current_host)?;
+    let user_classes = parse_user_classes(fields, run)?;
+    if let Some(shape) = chosen_shape(fields, shape)? {
+        let options = if shape.use_common_options {
+            ShapeOptions {
+                users: optional(fields, &["user_count", "locust_count"], parse_user_count)?,
+                spawn_rate: optional(fields, &["spawn_rate", "hatch_rate"], parse_spawn_rate)?,
+                run_time: parse_run_time(fields)?,
+            }
+        } else {
+            ShapeOptions::default()
+        };
+        return Ok(SwarmRequest {
+            order: Order::Shape {
+                name: shape.name.clone(),
+                options,
+            },
+            run_time_secs: options.run_time.map(|run_time| run_time.as_secs()),
+            new_host,
+        });
+    }
     let users = parse_user_count(fields)?;
     let spawn_rate = parse_spawn_rate(fields)?;
-    let new_host = check_host(field(fields, "host"), current_host)?;
     let run_time = parse_run_time(fields)?;
-    check_user_classes(fields, run)?;
     Ok(SwarmRequest {
-        target: Target {
+        order: Order::Start(Target {
             users,
             spawn_rate,
             run_time,
-        },
+            user_classes,
+        }),
         run_time_secs: run_time.map(|run_time| run_time.as_secs()),
         new_host,
     })
+}
+
+/// The shape the request runs: the run's shape unless `shape_class` is `Default` or empty.
+fn chosen_shape<'a>(
+    fields: &[(String, String)],
+    shape: Option<&'a ShapeInfo>,
+) -> Result<Option<&'a ShapeInfo>, Error> {
+    let requested = field(fields, "shape_class").map(str::trim);
+    match (requested, shape) {
+        (None, shape) => Ok(shape),
+        (Some("" | "Default"), _) => Ok(None),
+        (Some(name), Some(shape)) if name == shape.name => Ok(Some(shape)),
+        (Some(name), _) => Err(Error::InvalidField {
+            field: "shape_class",
+            value: name.to_owned(),
+            expected: "the locustfile's load shape or Default",
+        }),
+    }
+}
+
+/// Parses the first of `names` present with `parse`; `None` when none is present.
+fn optional<T>(
+    fields: &[(String, String)],
+    names: &[&'static str],
+    parse: fn(&[(String, String)]) -> Result<T, Error>,
+) -> Result<Option<T>, Error> {
+    match aliased(fields, names) {
+        Some(_) => parse(fields).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The first value of `name`.
@@ -204,33 +273,35 @@ fn same_host(a: &str, b: &str) -> bool {
     a.trim().trim_end_matches('/') == b.trim_end_matches('/')
 }
 
-fn check_user_classes(fields: &[(String, String)], run: &RunInfo) -> Result<(), Error> {
-    let requested: BTreeSet<&str> = fields
-        .iter()
-        .filter(|(key, value)| key == "user_classes" && !value.trim().is_empty())
-        .map(|(_, value)| value.trim())
-        .collect();
+/// The classes `user_classes` names (repeated fields, or comma-separated), in the order sent
+/// and without repeats; `None` when the field is absent or empty.
+fn parse_user_classes(
+    fields: &[(String, String)],
+    run: &RunInfo,
+) -> Result<Option<Vec<String>>, Error> {
+    let mut requested: Vec<&str> = Vec::new();
+    for (_, value) in fields.iter().filter(|(key, _)| key == "user_classes") {
+        for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if !requested.contains(&name) {
+                requested.push(name);
+            }
+        }
+    }
     if requested.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let known: BTreeSet<&str> = run
         .classes
         .iter()
         .map(|class| class.name.as_str())
         .collect();
-    let known_list = || known.iter().copied().collect::<Vec<_>>().join(", ");
-    if let Some(unknown) = requested.difference(&known).next() {
+    if let Some(unknown) = requested.iter().find(|name| !known.contains(*name)) {
         return Err(Error::UnknownUserClass {
             name: (*unknown).to_owned(),
-            known: known_list(),
+            known: known.iter().copied().collect::<Vec<_>>().join(", "),
         });
     }
-    if requested != known {
-        return Err(Error::ClassSelection {
-            known: known_list(),
-        });
-    }
-    Ok(())
+    Ok(Some(requested.into_iter().map(str::to_owned).collect()))
 }
 
 #[cfg(test)]
@@ -254,12 +325,24 @@ mod tests {
         }
     }
 
-    fn form(body: &str) -> Result<SwarmRequest, Error> {
-        let fields = decode_fields(
+    fn fields(body: &str) -> Fields {
+        decode_fields(
             Some("application/x-www-form-urlencoded; charset=utf-8"),
             body.as_bytes(),
-        )?;
-        parse_swarm(&fields, &run(), run().host.as_deref())
+        )
+        .unwrap()
+    }
+
+    fn form(body: &str) -> Result<SwarmRequest, Error> {
+        parse_swarm(&fields(body), &run(), None, run().host.as_deref())
+    }
+
+    /// The target of an accepted request without a shape.
+    fn target(body: &str) -> Target {
+        match form(body).unwrap().order {
+            Order::Start(target) => target,
+            other => panic!("not a start: {other:?}"),
+        }
     }
 
     fn message(body: &str) -> String {
@@ -270,17 +353,18 @@ mod tests {
     fn reads_modern_and_legacy_names() {
         let modern = form("user_count=10&spawn_rate=2.5&run_time=1m30s").unwrap();
         assert_eq!(
-            modern.target,
-            Target {
+            modern.order,
+            Order::Start(Target {
                 users: 10,
                 spawn_rate: 2.5,
-                run_time: Some(Duration::from_secs(90))
-            }
+                run_time: Some(Duration::from_secs(90)),
+                user_classes: None,
+            })
         );
         assert_eq!(modern.run_time_secs, Some(90));
-        let legacy = form("locust_count=10&hatch_rate=3").unwrap();
-        assert_eq!((legacy.target.users, legacy.target.spawn_rate), (10, 3.0));
-        assert_eq!(legacy.target.run_time, None);
+        let legacy = target("locust_count=10&hatch_rate=3");
+        assert_eq!((legacy.users, legacy.spawn_rate), (10, 3.0));
+        assert_eq!(legacy.run_time, None);
     }
 
     #[test]
@@ -325,13 +409,7 @@ mod tests {
 
     #[test]
     fn empty_or_zero_run_time_means_no_limit() {
-        assert_eq!(
-            form("user_count=1&spawn_rate=1&run_time=")
-                .unwrap()
-                .target
-                .run_time,
-            None
-        );
+        assert_eq!(target("user_count=1&spawn_rate=1&run_time=").run_time, None);
         assert_eq!(
             form("user_count=1&spawn_rate=1&run_time=0")
                 .unwrap()
@@ -360,15 +438,88 @@ mod tests {
     }
 
     #[test]
-    fn user_classes_must_be_all_or_none() {
-        assert!(form("user_count=1&spawn_rate=1&user_classes=Web&user_classes=Api").is_ok());
+    fn user_classes_select_known_classes_repeated_or_comma_separated() {
+        let selected = |body: &str| target(body).user_classes;
+        assert_eq!(selected("user_count=1&spawn_rate=1"), None);
+        assert_eq!(selected("user_count=1&spawn_rate=1&user_classes="), None);
         assert_eq!(
-            message("user_count=1&spawn_rate=1&user_classes=Nope"),
+            selected("user_count=1&spawn_rate=1&user_classes=Web"),
+            Some(vec!["Web".to_owned()])
+        );
+        let both = Some(vec!["Api".to_owned(), "Web".to_owned()]);
+        assert_eq!(
+            selected("user_count=1&spawn_rate=1&user_classes=Api&user_classes=Web"),
+            both
+        );
+        assert_eq!(
+            selected("user_count=1&spawn_rate=1&user_classes=Api%2C+Web%2CApi"),
+            both
+        );
+        assert_eq!(
+            message("user_count=1&spawn_rate=1&user_classes=Web&user_classes=Nope"),
             "Invalid user_classes value: 'Nope' (known classes: Api, Web)"
         );
+    }
+
+    #[test]
+    fn a_shape_is_started_unless_default_is_chosen() {
+        let shape = ShapeInfo {
+            name: "Ramp".to_owned(),
+            use_common_options: false,
+        };
+        let with_shape = |body: &str| parse_swarm(&fields(body), &run(), Some(&shape), None);
+        let order = with_shape("host=http%3A%2F%2F127.0.0.1%3A9").unwrap();
+        assert_eq!(
+            order.order,
+            Order::Shape {
+                name: "Ramp".to_owned(),
+                options: ShapeOptions::default()
+            }
+        );
+        assert_eq!(order.new_host.as_deref(), Some("http://127.0.0.1:9"));
+        // The hidden fields are not used, so not checked either.
+        let ignored = with_shape("user_count=abc&spawn_rate=0&run_time=1m&shape_class=Ramp");
+        assert_eq!(ignored.unwrap().run_time_secs, None);
+        assert!(matches!(
+            with_shape("user_count=3&spawn_rate=1&shape_class=Default")
+                .unwrap()
+                .order,
+            Order::Start(Target { users: 3, .. })
+        ));
+        assert_eq!(
+            with_shape("shape_class=Other").unwrap_err().to_string(),
+            "Invalid shape_class value: 'Other' (must be the locustfile's load shape or Default)"
+        );
         assert!(
-            message("user_count=1&spawn_rate=1&user_classes=Web")
-                .starts_with("Selecting user classes is not supported yet")
+            parse_swarm(&fields("shape_class=Ramp"), &run(), None, None).is_err(),
+            "no shape to choose"
+        );
+    }
+
+    #[test]
+    fn a_shape_using_the_common_options_gets_them_checked() {
+        let shape = ShapeInfo {
+            name: "Ramp".to_owned(),
+            use_common_options: true,
+        };
+        let with_shape = |body: &str| parse_swarm(&fields(body), &run(), Some(&shape), None);
+        let request = with_shape("user_count=7&spawn_rate=0.5&run_time=2m").unwrap();
+        assert_eq!(
+            request.order,
+            Order::Shape {
+                name: "Ramp".to_owned(),
+                options: ShapeOptions {
+                    users: Some(7),
+                    spawn_rate: Some(0.5),
+                    run_time: Some(Duration::from_secs(120)),
+                }
+            }
+        );
+        assert_eq!(request.run_time_secs, Some(120));
+        assert!(with_shape("").is_ok(), "all optional");
+        assert_eq!(
+            with_shape("user_count=abc").unwrap_err().to_string(),
+            "Invalid user_count value: 'abc' (must be an integer)"
         );
     }
 
@@ -379,8 +530,15 @@ mod tests {
             br#"{"user_count": 4, "spawn_rate": 0.5, "user_classes": ["Web", "Api"], "host": null}"#,
         )
         .unwrap();
-        let request = parse_swarm(&fields, &run(), None).unwrap();
-        assert_eq!((request.target.users, request.target.spawn_rate), (4, 0.5));
+        let request = parse_swarm(&fields, &run(), None, None).unwrap();
+        let Order::Start(target) = request.order else {
+            panic!("not a start")
+        };
+        assert_eq!((target.users, target.spawn_rate), (4, 0.5));
+        assert_eq!(
+            target.user_classes,
+            Some(vec!["Web".to_owned(), "Api".to_owned()])
+        );
         assert!(decode_fields(Some("application/json"), b"[1]").is_err());
         assert!(decode_fields(Some("application/json"), b"{").is_err());
     }

@@ -1,13 +1,7 @@
-//! Unix times as Locust writes them in files and download names, and time spans as its forms
-//! show them, without a date crate.
+//! Unix times as Locust writes them in download names, and time spans as its forms show them,
+//! without a date crate. (The CSV files' timestamps are the report crate's.)
 
 use std::time::Duration;
-
-/// Locust's `format_utc_timestamp`: `2026-11-23T12:16:23Z` (seconds truncated).
-pub(crate) fn utc_iso(unix_secs: f64) -> String {
-    let (year, month, day, hour, minute, second) = civil(unix_secs);
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
-}
 
 /// Locust's `format_safe_timestamp` (`2026-11-23-12h16`), in UTC: Locust uses the local time
 /// zone, which would need a time-zone database for a file name.
@@ -75,11 +69,10 @@ mod tests {
     #[test]
     fn formats_like_locust() {
         // From the reference's captured run: history timestamp 1795436183 is 12:16:23 UTC.
-        assert_eq!(utc_iso(1_795_436_183.9), "2026-11-23T12:16:23Z");
-        assert_eq!(safe_timestamp(1_795_436_183.0), "2026-11-23-12h16");
-        assert_eq!(utc_iso(0.0), "1970-01-01T00:00:00Z");
-        assert_eq!(utc_iso(951_782_400.0), "2000-02-29T00:00:00Z");
-        assert_eq!(utc_iso(-1.0), "1969-12-31T23:59:59Z");
+        assert_eq!(safe_timestamp(1_795_436_183.9), "2026-11-23-12h16");
+        assert_eq!(safe_timestamp(0.0), "1970-01-01-00h00");
+        assert_eq!(safe_timestamp(951_782_400.0), "2000-02-29-00h00");
+        assert_eq!(safe_timestamp(-1.0), "1969-12-31-23h59");
     }
 
     #[test]

@@ -3,7 +3,10 @@
 use std::io::Write;
 use std::time::Duration;
 
-use locusta_report::console::{Rates, stats_name_width, write_final_report, write_stats_table};
+use locusta_report::console::{
+    Rates, stats_name_width, write_final_report, write_stats_table, write_thresholds,
+};
+use locusta_report::thresholds::Verdict;
 use locusta_runner::RunnerHandle;
 use locusta_stats::RunView;
 
@@ -27,6 +30,14 @@ pub async fn print_periodically(handle: RunnerHandle) {
 pub fn print_final(view: &RunView) {
     let mut buffer = Vec::new();
     if write_final_report(view, &mut buffer, name_width()).is_ok() {
+        emit(&buffer);
+    }
+}
+
+/// The thresholds' summary table, when there are rules.
+pub fn print_thresholds(verdicts: &[Verdict]) {
+    let mut buffer = Vec::new();
+    if write_thresholds(verdicts, &mut buffer).is_ok() {
         emit(&buffer);
     }
 }

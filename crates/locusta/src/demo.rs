@@ -6,9 +6,6 @@ use std::process::ExitCode;
 
 use locusta_target::{Target, TargetOptions};
 
-use clap::Parser;
-
-use crate::cli::Args;
 use crate::run::{ClassSource, run};
 
 /// examples/quickstart.lua, built into the binary so the demo works from any directory.
@@ -52,11 +49,11 @@ pub fn run_demo<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         locustfile.into(),
     ];
     argv.extend(["--host".into(), target.url().into()]);
-    // Parsing the user's flags with the real parser sees `-u5`, `--use 5` and LOCUSTA_USERS
-    // alike; flags that do not parse get no defaults, and the run reports the mistake.
-    let given = Args::try_parse_from(
-        std::iter::once(OsString::from("locusta")).chain(extra.iter().cloned()),
-    );
+    // Parsing the user's flags with the real parser sees `-u5`, `--use 5`, LOCUSTA_USERS and
+    // `users = 5` in locust.conf alike (a default passed on the command line would beat the
+    // last two); flags that do not parse get no defaults, and the run reports the mistake.
+    let given =
+        crate::cli::parse(std::iter::once(OsString::from("locusta")).chain(extra.iter().cloned()));
     if let Ok(given) = given {
         if given.users.is_none() {
             argv.extend(["-u".into(), DEFAULT_USERS.into()]);

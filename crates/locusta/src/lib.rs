@@ -33,6 +33,7 @@ mod demo;
 mod http_glue;
 mod limits;
 mod logging;
+mod reports;
 mod run;
 mod shutdown;
 mod web_ui;
@@ -50,8 +51,8 @@ pub use locusta_stats as stats;
 pub mod prelude {
     pub use crate::UserContextExt;
     pub use locusta_engine::{
-        TaskError, TaskResult, UserClass, UserContext, WaitTime, between, constant,
-        constant_pacing, constant_throughput, task,
+        TagFilter, TaskError, TaskResult, TaskSetBuilder, UserClass, UserContext, WaitTime,
+        between, constant, constant_pacing, constant_throughput, task,
     };
     pub use locusta_http::{CatchResponse, HttpSession, Response};
     pub use locusta_stats::Recorder;

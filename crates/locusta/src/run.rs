@@ -4,17 +4,20 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::Parser;
 use locusta_engine::{Engine, EngineConfig, Resources, UserClass};
 use locusta_http::HttpConfig;
 use locusta_lua::{Locustfile, split_locustfile_arg};
+use locusta_report::RunMeta;
+use locusta_report::csv::CsvFiles;
+use locusta_report::thresholds::{self, Verdict};
 use locusta_runner::{Runner, RunnerConfig, Target};
 use locusta_stats::{Clock, RunView};
 use locusta_web::{ClassInfo, FormDefaults, RunInfo};
 
-use crate::cli::{Args, Plan, RunPlan, plan};
-use crate::{console, limits, logging, shutdown, web_ui};
+use crate::cli::{Plan, RunPlan, plan};
+use crate::{console, limits, logging, reports, shutdown, web_ui};
 
 /// The locustfile read when `-f` is not given (Locust's is `locustfile.py`).
 const DEFAULT_LOCUSTFILE: &str = "locustfile.lua";
@@ -52,7 +55,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let args = match Args::try_parse_from(args) {
+    let args = match crate::cli::parse(args) {
         Ok(args) => args,
         Err(error) => {
             let _ = error.print();
@@ -111,6 +114,9 @@ where
 fn run_test(plan: RunPlan) -> anyhow::Result<i32> {
     logging::init(&plan.log)?;
     tracing::info!("Starting Locusta {}", env!("CARGO_PKG_VERSION"));
+    for warning in &plan.warnings {
+        tracing::warn!("{warning}");
+    }
     tracing::info!(
         "Using seed {0} (replay this run's choices with --seed {0})",
         plan.seed
@@ -128,17 +134,39 @@ fn run_test(plan: RunPlan) -> anyhow::Result<i32> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let view = runtime.block_on(drive(plan, resources))?;
+    let outcome = runtime.block_on(drive(plan, resources))?;
 
+    let view = &outcome.view;
     let failed = view.total().num_failures() > 0 || !view.exceptions().is_empty();
-    let code = if failed { exit_code_on_error } else { 0 };
+    let locust_code = if failed { exit_code_on_error } else { 0 };
+    let code = thresholds::exit_code(&outcome.verdicts, outcome.aborted, locust_code);
     tracing::info!("Shutting down (exit code {code})");
     Ok(code)
 }
 
-/// Runs the test to its end (run time, signal, or quit from the web UI) and returns the final
-/// view, after printing the final tables.
-async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Arc<RunView>> {
+/// How a test ended: its final view, the thresholds' verdicts, and whether
+/// `--threshold-abort` cut it short.
+struct Outcome {
+    view: Arc<RunView>,
+    verdicts: Vec<Verdict>,
+    aborted: bool,
+}
+
+/// Runs the test to its end (run time, signal, or quit from the web UI), then prints the
+/// final tables and writes the reports. Every way a run ends comes through here.
+async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Outcome> {
+    // Files are opened before the test starts, so a bad path fails now, not after the run.
+    let csv = match &plan.reports.csv_prefix {
+        Some(prefix) => Some(
+            CsvFiles::create(prefix, plan.reports.csv_full_history).map_err(|error| {
+                anyhow::anyhow!(
+                    "cannot create the --csv files {}_*.csv: {error}",
+                    prefix.display()
+                )
+            })?,
+        ),
+        None => None,
+    };
     let clock = Clock::start();
     let classes: Arc<[UserClass]> = Arc::from(plan.classes);
     let engine = Engine::start(EngineConfig {
@@ -161,9 +189,20 @@ async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Arc<RunVie
         users: plan.users,
         spawn_rate: plan.spawn_rate,
         run_time: plan.run_time,
+        user_classes: None,
     };
 
     let mut background = vec![tokio::spawn(shutdown::quit_on_signal(handle.clone()))];
+    let csv_task = csv.map(|files| reports::keep_csv_current(files, handle.subscribe()));
+    let aborted = Arc::new(AtomicBool::new(false));
+    if plan.reports.threshold_abort {
+        background.push(reports::abort_on_threshold(
+            plan.reports.thresholds.clone(),
+            handle.clone(),
+            plan.web.is_none(),
+            Arc::clone(&aborted),
+        ));
+    }
     let print_periodically = match &plan.web {
         None => !plan.only_summary,
         Some(web) => web.print_stats,
@@ -202,8 +241,25 @@ async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Arc<RunVie
     for task in background {
         task.abort();
     }
+    // The runner is gone, so the CSV task has seen its last view and hands the files back.
+    let csv = match csv_task {
+        Some(task) => task.await.ok(),
+        None => None,
+    };
     console::print_final(&view);
-    Ok(view)
+    let meta = RunMeta {
+        host: plan.host.clone(),
+        locustfile: plan.reports.locustfile.clone(),
+        class_names: classes.iter().map(|class| class.name.clone()).collect(),
+        thresholds: Vec::new(),
+    };
+    let verdicts = reports::write_final(&plan.reports, &plan.reports.thresholds, meta, &view, csv);
+    console::print_thresholds(&verdicts);
+    Ok(Outcome {
+        view,
+        verdicts,
+        aborted: aborted.load(Ordering::Relaxed),
+    })
 }
 
 fn exit_code(code: i32) -> ExitCode {

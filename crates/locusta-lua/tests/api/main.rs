@@ -9,4 +9,5 @@ mod load_errors;
 mod quickstart;
 mod requests;
 mod responses;
+mod shapes;
 mod support;

@@ -117,3 +117,63 @@ end
     )
     .await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_response_object_is_closed_and_checks_its_callers() {
+    run_script(
+        r#"
+Checker = HttpUser {}
+task()
+function Checker:check()
+    local r = self.client:get("/hello")
+    assert(typeof(r) == "Response", typeof(r))
+    assert(type(r) == "userdata", type(r))
+    -- its metatable (and the functions behind its fields) is out of reach
+    assert(getmetatable(r) == false, tostring(getmetatable(r)))
+    -- unknown fields are nil; fields cannot be set
+    assert(r.no_such_field == nil and r[1] == nil)
+    local ok, err = pcall(function() r.status_code = 1 end)
+    assert(not ok, "a response field was set")
+    -- a method called with a dot, or on something else, says how to call it
+    ok, err = pcall(function() return r.json() end)
+    assert(not ok and string.find(tostring(err), "with a colon", 1, true), tostring(err))
+    ok, err = pcall(function() return r.json({}) end)
+    assert(not ok and string.find(tostring(err), "with a colon", 1, true), tostring(err))
+    -- a response is not a JSON value
+    ok, err = pcall(function() return json.encode({ r = r }) end)
+    assert(not ok, "a response was encoded")
+    -- methods are the same function for every response
+    local s = self.client:get("/world")
+    assert(r.json == s.json and r.text == "hello" and s.text == "world")
+    error(StopUser)
+end
+"#,
+    )
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn client_calls_need_the_users_own_coroutine() {
+    run_script(
+        r#"
+Checker = HttpUser {}
+task()
+function Checker:check()
+    local co = coroutine.create(function()
+        return self.client:get("/hello")
+    end)
+    local ok, err = coroutine.resume(co)
+    assert(not ok and string.find(tostring(err), "inside a coroutine of your own", 1, true), tostring(err))
+    co = coroutine.create(function()
+        sleep(0)
+    end)
+    ok, err = coroutine.resume(co)
+    assert(not ok and string.find(tostring(err), "can only be called from a user's task", 1, true), tostring(err))
+    -- the user's own coroutine still works
+    assert(self.client:get("/hello").text == "hello")
+    error(StopUser)
+end
+"#,
+    )
+    .await;
+}

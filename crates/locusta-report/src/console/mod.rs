@@ -6,6 +6,7 @@ mod error_report;
 mod layout;
 mod percentile_table;
 mod stats_table;
+mod thresholds_table;
 
 use std::io::{self, Write};
 
@@ -15,6 +16,7 @@ pub use error_report::write_error_report;
 pub use layout::{DEFAULT_NAME_WIDTH, stats_name_width};
 pub use percentile_table::write_percentile_table;
 pub use stats_table::{Rates, write_stats_table};
+pub use thresholds_table::write_thresholds;
 
 /// Locust's output at the end of a run: the stats table with total rates, the percentile table,
 /// and the error report if anything failed. Each table ends with an empty line.

@@ -76,3 +76,130 @@ pub fn render(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String
     write(&mut out).expect("writing to a Vec cannot fail");
     String::from_utf8(out).expect("tables are UTF-8")
 }
+
+/// Builds a run second by second, as the runner does: each second's requests are recorded
+/// into a delta, merged into the cumulative snapshot, noted in the charts' history, and a view
+/// is taken at the end of the second.
+pub struct Timeline {
+    origin: Instant,
+    clock: Clock,
+    cumulative: Snapshot,
+    history: locusta_stats::History,
+}
+
+/// One request of a [`Timeline`] second: `(method, name, response time in µs or untimed,
+/// error)`, with 11 bytes of body.
+pub type TimedRequest<'a> = (&'a str, &'a str, Option<u64>, Option<&'a str>);
+
+impl Timeline {
+    /// A run starting at [`START_UNIX`] with nothing recorded.
+    pub fn start() -> Self {
+        let origin = Instant::now();
+        Self {
+            origin,
+            clock: Clock::with_origin(origin, Duration::from_secs(START_UNIX)),
+            cumulative: Snapshot::new(START_UNIX as f64),
+            history: locusta_stats::History::default(),
+        }
+    }
+
+    /// Records `requests`, finishing at `START_UNIX + second`, and returns the view taken
+    /// half a second later with `users` running.
+    pub fn second(&mut self, second: u64, requests: &[TimedRequest<'_>], users: u64) -> RunView {
+        let recorder = Recorder::new(self.clock);
+        for &(method, name, us, error) in requests {
+            let outcome = Outcome {
+                response_time: us.map(Duration::from_micros),
+                content_length: 11,
+                error,
+                finished_at: self.origin + Duration::from_secs(second),
+            };
+            recorder.record(method, name, &outcome);
+        }
+        let delta = recorder.take_delta();
+        let now = (START_UNIX + second) as f64 + 0.5;
+        self.cumulative.merge(&delta);
+        self.history.observe(now, delta.total());
+        // As the runner does: the point is computed from the view, then attached to it.
+        let view = self.view_at(now, users);
+        self.history.record(&view);
+        view.with_history(self.history.points())
+    }
+
+    /// Records an error raised by user code, as a shard's recorder does.
+    pub fn exception(&mut self, message: &str, traceback: &str) {
+        let recorder = Recorder::new(self.clock);
+        recorder.record_exception(message, traceback);
+        self.cumulative.merge(&recorder.take_delta());
+    }
+
+    /// Zeroes the statistics at `START_UNIX + second`, as the web UI's reset does.
+    pub fn reset(&mut self, second: u64) {
+        self.cumulative.reset((START_UNIX + second) as f64);
+        self.history.clear();
+    }
+
+    fn view_at(&self, now: f64, users: u64) -> RunView {
+        RunView::new(
+            Arc::new(self.cumulative.clone()),
+            RunState::Running,
+            users,
+            now,
+        )
+    }
+}
+
+/// The fixture run's requests (see [`view`]) recorded second by second through a
+/// [`Timeline`], plus an exception and users of two classes; the view is taken at its end.
+/// Every table of the reports has rows.
+pub fn full_view() -> RunView {
+    let mut timeline = Timeline::start();
+    let mut view = timeline.second(0, &[], 3);
+    for second in 1..=10 {
+        let requests: Vec<TimedRequest<'_>> = REQUESTS
+            .iter()
+            .filter(|request| request.2 == second)
+            .map(|&(name, us, _, _, error)| ("GET", name, us, error))
+            .collect();
+        if second == 5 {
+            timeline.exception("ValueError: bad", "Traceback:\n  line 1\nValueError: bad");
+        }
+        view = timeline.second(second, &requests, 3);
+    }
+    view.with_users_by_class(Arc::from([2, 1]))
+}
+
+/// A directory of its own under the system's temporary directory, removed when dropped.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    /// An empty directory named after `test` (and this process, so runs do not collide).
+    pub fn new(test: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("locusta-report-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("the temporary directory can be created");
+        Self(path)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// The names of the files and directories in it, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .expect("the temporary directory is readable")
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -7,9 +7,12 @@ use serde::Serialize;
 use crate::WebState;
 use crate::time_format::timespan;
 
-/// `{"classes", "form", "history", "host", "locustfile", "percentiles_to_chart", "version"}`.
+/// `{"class_picker", "classes", "form", "history", "host", "locustfile", "percentiles_to_chart",
+/// "shape", "version"}`.
 #[derive(Debug, Serialize)]
 pub(crate) struct PageConfig<'a> {
+    /// Whether the start form lets the user choose classes (`--class-picker`).
+    class_picker: bool,
     /// The user classes, for the start form's class list.
     classes: Vec<ClassJson<'a>>,
     /// What the start form proposes.
@@ -21,6 +24,8 @@ pub(crate) struct PageConfig<'a> {
     /// The locustfile's name, for the page title.
     locustfile: &'a str,
     percentiles_to_chart: [f64; 2],
+    /// The load shape, `null` without one: the form hides what the shape decides.
+    shape: Option<ShapeJson<'a>>,
     /// Locusta's version, for the footer.
     version: &'static str,
 }
@@ -30,6 +35,12 @@ struct ClassJson<'a> {
     fixed_count: u32,
     name: &'a str,
     weight: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct ShapeJson<'a> {
+    name: &'a str,
+    use_common_options: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -54,6 +65,7 @@ impl<'a> PageConfig<'a> {
         let run = state.run();
         let defaults = state.form_defaults();
         Self {
+            class_picker: state.class_picker(),
             classes: run
                 .classes
                 .iter()
@@ -75,6 +87,10 @@ impl<'a> PageConfig<'a> {
             host: state.host(),
             locustfile: &run.locustfile,
             percentiles_to_chart: PERCENTILES_TO_CHART,
+            shape: state.shape().map(|shape| ShapeJson {
+                name: &shape.name,
+                use_common_options: shape.use_common_options,
+            }),
             version: env!("CARGO_PKG_VERSION"),
         }
     }

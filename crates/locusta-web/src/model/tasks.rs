@@ -82,10 +82,8 @@ mod tests {
             fixed_count: 0,
             tasks: tasks
                 .iter()
-                .map(|&(name, weight)| TaskSpec {
-                    name: name.to_owned(),
-                    weight,
-                })
+                .enumerate()
+                .map(|(call, &(name, weight))| TaskSpec::call(name, weight, call))
                 .collect(),
         }
     }

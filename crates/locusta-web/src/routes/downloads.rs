@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use locusta_report::csv::{write_exceptions_csv, write_failures_csv, write_stats_csv};
 use locusta_stats::RunView;
 
 use super::Shared;
 use crate::WebState;
-use crate::stats_csv::{write_exceptions_csv, write_failures_csv, write_stats_csv};
 use crate::time_format::safe_timestamp;
 
 type Writer = fn(&RunView, &mut Vec<u8>) -> io::Result<()>;

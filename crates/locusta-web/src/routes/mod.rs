@@ -4,6 +4,7 @@ mod control;
 mod downloads;
 mod index;
 mod info;
+mod report;
 mod stats;
 mod swarm;
 
@@ -34,6 +35,7 @@ pub(crate) fn api() -> Router<Shared> {
         .route("/stats/history", get(stats::history))
         .route("/stats/requests/csv", get(downloads::requests_csv))
         .route("/stats/failures/csv", get(downloads::failures_csv))
+        .route("/stats/report", get(report::report))
         .route("/exceptions", get(info::exceptions))
         .route("/exceptions/csv", get(downloads::exceptions_csv))
         .route("/tasks", get(info::tasks))

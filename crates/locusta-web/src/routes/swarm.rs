@@ -1,4 +1,4 @@
-//! `POST /swarm`: start a test, or edit the running one.
+//! `POST /swarm`: start a test (or the load shape), or edit the running one.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::{Shared, json};
-use crate::swarm_request::{decode_fields, parse_swarm};
+use crate::swarm_request::{Order, decode_fields, parse_swarm};
 
 /// Locust's answer, always with HTTP 200 (clients read `success`).
 #[derive(Debug, Serialize)]
@@ -18,11 +18,13 @@ struct SwarmAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     run_time: Option<u64>,
     success: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_classes: Option<Vec<String>>,
 }
 
-/// Checks the whole request first and only then gives the runner its new target, so a rejected
-/// request changes nothing. While a test runs, the runner treats the target as an edit: the
-/// user count moves at the new spawn rate and the statistics are kept.
+/// Checks the whole request first and only then gives the runner its new target (or starts the
+/// load shape), so a rejected request changes nothing. While a test runs, the runner treats a
+/// target as an edit: the user count moves at the new spawn rate and the statistics are kept.
 pub(super) async fn swarm(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -30,22 +32,33 @@ pub(super) async fn swarm(
 ) -> Response {
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let current_host = state.host();
-    let checked = decode_fields(content_type, &body)
-        .and_then(|fields| parse_swarm(&fields, state.run(), current_host.as_deref()));
+    let checked = decode_fields(content_type, &body).and_then(|fields| {
+        parse_swarm(&fields, state.run(), state.shape(), current_host.as_deref())
+    });
     let answer = match checked {
         Ok(request) => {
             if let Some(host) = request.new_host {
                 // Sent before the start, so the users of this start already use it.
                 state.change_host(host);
             }
-            let target = request.target;
-            state.remember_swarm(target.users, target.spawn_rate, target.run_time);
-            state.runner().start(target);
+            let (message, user_classes) = match request.order {
+                Order::Start(target) => {
+                    state.remember_swarm(target.users, target.spawn_rate, target.run_time);
+                    let user_classes = target.user_classes.clone();
+                    state.runner().start(target);
+                    ("Swarming started".to_owned(), user_classes)
+                }
+                Order::Shape { name, options } => {
+                    state.runner().start_shape(options);
+                    (format!("Swarming started using shape class '{name}'"), None)
+                }
+            };
             SwarmAnswer {
                 host: state.host(),
-                message: "Swarming started".to_owned(),
+                message,
                 run_time: request.run_time_secs,
                 success: true,
+                user_classes,
             }
         }
         Err(error) => {
@@ -55,6 +68,7 @@ pub(super) async fn swarm(
                 message: error.to_string(),
                 run_time: None,
                 success: false,
+                user_classes: None,
             }
         }
     };

@@ -6,6 +6,7 @@ mod control;
 mod csv;
 mod history;
 mod info;
+mod report;
 mod serve;
 mod stats;
 mod support;

@@ -1,10 +1,17 @@
-//! `POST /swarm`: starting, editing, legacy parameters, and rejected requests.
+//! `POST /swarm`: starting, editing, legacy parameters, class selections, load shapes, and
+//! rejected requests.
 
-use locusta_stats::RunState;
-use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+
+use locusta_engine::{Engine, EngineConfig, Resources, UserClass};
+use locusta_runner::{LoadShape, Runner, RunnerConfig, Stage, Stages};
+use locusta_stats::{Clock, RunState};
+use locusta_web::{ClassInfo, RunInfo, ShapeInfo, WebState, router};
+use serde_json::{Value, json};
 
 use crate::support::{
-    HOST, get, local, post_form, row, start, state_and_users, stats, swarm, wait_secs,
+    Api, HOST, classes, get, local, post_form, row, start, state_and_users, stats, swarm, wait_secs,
 };
 
 #[tokio::test(start_paused = true)]
@@ -139,7 +146,7 @@ async fn a_new_host_is_used_from_then_on_and_shown_by_the_page() {
 }
 
 /// Bad requests and the words their answer must contain.
-const BAD_REQUESTS: [(&str, &str); 13] = [
+const BAD_REQUESTS: [(&str, &str); 14] = [
     (
         "user_count=abc&spawn_rate=1",
         "Invalid user_count value: 'abc' (must be an integer)",
@@ -181,8 +188,12 @@ const BAD_REQUESTS: [(&str, &str); 13] = [
         "Invalid host value: 'ftp://elsewhere'",
     ),
     (
-        "user_count=5&spawn_rate=1&user_classes=Visitor",
-        "Selecting user classes is not supported",
+        "user_count=5&spawn_rate=1&user_classes=Visitor&user_classes=Nobody",
+        "Invalid user_classes value: 'Nobody' (known classes: Crasher, Visitor)",
+    ),
+    (
+        "user_count=5&spawn_rate=1&shape_class=Stages",
+        "Invalid shape_class value: 'Stages'",
     ),
 ];
 
@@ -223,6 +234,140 @@ async fn bad_input_changes_nothing_while_running() {
             api.handle.view().snapshot().total().start_time(),
             started_at
         );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn user_classes_restrict_the_test_and_a_new_selection_rebuilds_the_mix() {
+    local(async {
+        let api = start(None);
+        let answer = swarm(&api, "user_count=4&spawn_rate=100&user_classes=Visitor").await;
+        assert_eq!(
+            answer,
+            json!({"host": HOST, "message": "Swarming started", "success": true,
+                   "user_classes": ["Visitor"]})
+        );
+        wait_secs(2.0).await;
+        assert_eq!(api.handle.view().users_by_class(), [4, 0]);
+
+        // Only Crasher now, two users per second: the Visitors go as the Crashers come.
+        let answer = swarm(&api, "user_count=4&spawn_rate=2&user_classes=Crasher").await;
+        assert_eq!(answer["success"], true, "{answer}");
+        wait_secs(3.0).await;
+        assert_eq!(api.handle.view().users_by_class(), [0, 4]);
+
+        // Both, comma-separated: Visitor 3 : Crasher 1.
+        let answer = swarm(
+            &api,
+            "user_count=4&spawn_rate=100&user_classes=Crasher,Visitor",
+        )
+        .await;
+        assert_eq!(answer["user_classes"], json!(["Crasher", "Visitor"]));
+        wait_secs(2.0).await;
+        assert_eq!(api.handle.view().users_by_class(), [3, 1]);
+        assert_eq!(state_and_users(&api), (RunState::Running, 4));
+    })
+    .await;
+}
+
+/// The API over a runner with a stages shape (4 users until 10 s, then 2 until 20 s), in web
+/// mode: the end of the shape stops the test, not the runner.
+fn start_with_shape(class_picker: bool) -> Api {
+    let classes: Arc<[UserClass]> = Arc::from(classes());
+    let clock = Clock::start();
+    let engine = Engine::start_local(EngineConfig {
+        threads: 2,
+        classes: Arc::clone(&classes),
+        host_override: Some(HOST.to_owned()),
+        resources: Resources::default(),
+        seed: 7,
+        clock,
+    });
+    let config = RunnerConfig {
+        quit_at_run_time: false,
+        clock,
+        ..RunnerConfig::default()
+    };
+    let stages = Stages::new(vec![
+        Stage::new(Duration::from_secs(10), 4, 4.0),
+        Stage::new(Duration::from_secs(20), 2, 2.0),
+    ])
+    .unwrap()
+    .named("Ramp");
+    let shape = ShapeInfo {
+        name: stages.name().to_owned(),
+        use_common_options: stages.use_common_options(),
+    };
+    let (runner, handle) = Runner::new(engine, Arc::clone(&classes), config);
+    tokio::task::spawn_local(runner.with_shape(Box::new(stages)).run());
+    let run = RunInfo {
+        host: Some(HOST.to_owned()),
+        locustfile: "locustfile.lua".to_owned(),
+        classes: classes.iter().map(ClassInfo::from).collect(),
+    };
+    let state = WebState::new(handle.clone(), run)
+        .with_shape(shape)
+        .with_class_picker(class_picker);
+    Api {
+        app: router(state),
+        handle,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_a_shape_swarm_starts_it_and_its_end_stops_the_test() {
+    local(async {
+        let api = start_with_shape(false);
+        // The form hides the user count and spawn rate: the shape decides them.
+        let answer = swarm(&api, "host=").await;
+        assert_eq!(
+            answer,
+            json!({"host": HOST, "message": "Swarming started using shape class 'Ramp'",
+                   "success": true})
+        );
+        wait_secs(2.0).await;
+        assert_eq!(state_and_users(&api), (RunState::Running, 4));
+        // Editing is disabled while the shape runs (Locust says so in its log).
+        swarm(&api, "user_count=9&spawn_rate=100&shape_class=Default").await;
+        wait_secs(10.0).await;
+        assert_eq!(state_and_users(&api), (RunState::Running, 2));
+        wait_secs(9.0).await;
+        assert_eq!(state_and_users(&api), (RunState::Stopped, 0));
+
+        // With Default chosen, the same request runs a fixed target instead.
+        let answer = swarm(&api, "user_count=3&spawn_rate=100&shape_class=Default").await;
+        assert_eq!(answer["message"], "Swarming started");
+        wait_secs(2.0).await;
+        assert_eq!(state_and_users(&api), (RunState::Running, 3));
+    })
+    .await;
+}
+
+/// The settings embedded in the page.
+async fn page_config(api: &Api) -> Value {
+    const START: &str = r#"<script id="locusta-config" type="application/json">"#;
+    let text = get(api, "/").await.text();
+    let start = text.find(START).expect("settings element") + START.len();
+    let end = start
+        + text[start..]
+            .find("</script>")
+            .expect("end of the settings");
+    serde_json::from_str(&text[start..end]).expect("settings are JSON")
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_page_says_whether_a_shape_and_the_class_picker_are_active() {
+    local(async {
+        let plain = page_config(&start(None)).await;
+        assert_eq!(plain["shape"], Value::Null);
+        assert_eq!(plain["class_picker"], false);
+        let shaped = page_config(&start_with_shape(true)).await;
+        assert_eq!(
+            shaped["shape"],
+            json!({"name": "Ramp", "use_common_options": false})
+        );
+        assert_eq!(shaped["class_picker"], true);
     })
     .await;
 }

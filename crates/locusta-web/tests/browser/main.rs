@@ -3,11 +3,14 @@
 //! edit the user count, look at the other tabs, stop. Screenshots go to
 //! `target/test-artifacts/`.
 //!
+//! `report.rs` opens the HTML report of a real run from disk and checks that it draws.
+//!
 //! Fails with an installation hint when Chromium or chromedriver is missing, unless
 //! `LOCUSTA_SKIP_BROWSER_TESTS=1`.
 
 mod driver;
 mod page;
+mod report;
 mod server;
 
 use std::path::PathBuf;

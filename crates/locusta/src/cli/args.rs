@@ -1,4 +1,9 @@
 //! The raw command line, with Locust's flag names. Values are checked in `plan.rs`.
+//!
+//! Every long option here can also be set in a config file (`key = value`, the long name as
+//! key) and by the environment variables `LOCUSTA_<NAME>` / `LOCUST_<NAME>`: `sources.rs`
+//! derives them from this struct, so declare no `env = ...` here (clap's env support would
+//! rank the environment below the config files).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,31 +18,38 @@ use clap::Parser;
     about,
     override_usage = "locusta [OPTIONS] [USER_CLASSES]...",
     infer_long_args = true,
-    max_term_width = 100
+    // As Locust's argparse: a repeated option takes its last value (`-u 2 -u 3` is 3).
+    args_override_self = true,
+    max_term_width = 100,
+    after_help = AFTER_HELP
 )]
 pub struct Args {
     /// User classes to run (default: all).
     #[arg(value_name = "USER_CLASSES")]
     pub user_classes: Vec<String>,
 
+    /// Also read options from this config file (after locust.conf, before the environment).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Locustfile to run (Lua); comma-separated for several files.
-    #[arg(short = 'f', long, value_name = "FILE", env = "LOCUSTA_LOCUSTFILE")]
+    #[arg(short = 'f', long, value_name = "FILE")]
     pub locustfile: Option<String>,
 
     /// Host to load test, e.g. http://127.0.0.1:8000 (overrides every class's host).
-    #[arg(short = 'H', long, value_name = "BASE_URL", env = "LOCUSTA_HOST")]
+    #[arg(short = 'H', long, value_name = "BASE_URL")]
     pub host: Option<String>,
 
     /// Peak number of concurrent users [headless default: 1].
-    #[arg(short = 'u', long, value_name = "USERS", env = "LOCUSTA_USERS", value_parser = parse_users)]
+    #[arg(short = 'u', long, value_name = "USERS", value_parser = parse_users)]
     pub users: Option<u64>,
 
     /// Users started (or stopped) per second [headless default: 1].
-    #[arg(short = 'r', long, value_name = "RATE", env = "LOCUSTA_SPAWN_RATE", value_parser = parse_spawn_rate)]
+    #[arg(short = 'r', long, value_name = "RATE", value_parser = parse_spawn_rate)]
     pub spawn_rate: Option<f64>,
 
     /// Stop after this time, e.g. 20, 20s, 3m, 2h, 1h20m, 3h30m10s [default: run until Ctrl-C].
-    #[arg(short = 't', long, value_name = "TIME", env = "LOCUSTA_RUN_TIME", value_parser = parse_span)]
+    #[arg(short = 't', long, value_name = "TIME", value_parser = parse_span)]
     pub run_time: Option<Duration>,
 
     /// Print the available user classes and exit.
@@ -45,81 +57,134 @@ pub struct Args {
     pub list: bool,
 
     /// Run without the web UI and start the test at once.
-    #[arg(long, env = "LOCUSTA_HEADLESS")]
+    #[arg(long)]
     pub headless: bool,
 
+    /// Serve the web UI even if a config file or the environment says headless (Locust's
+    /// hidden flag of the same name).
+    #[arg(long, hide = true)]
+    pub headful: bool,
+
     /// Start the test at once but keep the web UI running.
-    #[arg(long, env = "LOCUSTA_AUTOSTART")]
+    #[arg(long)]
     pub autostart: bool,
 
     /// Quit this many seconds after the test ends (needs --autostart).
-    #[arg(long, value_name = "SECONDS", env = "LOCUSTA_AUTOQUIT")]
+    #[arg(long, value_name = "SECONDS")]
     pub autoquit: Option<u64>,
 
     /// Address the web UI listens on; 0.0.0.0 serves every interface (e.g. in a container).
-    #[arg(
-        long,
-        value_name = "HOST",
-        default_value = "127.0.0.1",
-        env = "LOCUSTA_WEB_HOST"
-    )]
+    #[arg(long, value_name = "HOST", default_value = "127.0.0.1")]
     pub web_host: String,
 
     /// Port of the web UI.
-    #[arg(
-        short = 'P',
-        long,
-        value_name = "PORT",
-        default_value_t = 8089,
-        env = "LOCUSTA_WEB_PORT"
-    )]
+    #[arg(short = 'P', long, value_name = "PORT", default_value_t = 8089)]
     pub web_port: u16,
 
     /// Require HTTP basic auth for the web UI and API, given as user:password.
-    #[arg(long, value_name = "USER:PASSWORD", env = "LOCUSTA_WEB_AUTH")]
+    #[arg(long, value_name = "USER:PASSWORD")]
     pub web_auth: Option<String>,
 
     /// Print the statistics table every 2 seconds in web UI mode too.
-    #[arg(long, env = "LOCUSTA_PRINT_STATS")]
+    #[arg(long)]
     pub print_stats: bool,
 
     /// How long running users may finish their current task when stopped (time span) [default: 0].
-    #[arg(short = 's', long, value_name = "TIME", env = "LOCUSTA_STOP_TIMEOUT", value_parser = parse_span)]
+    #[arg(short = 's', long, value_name = "TIME", value_parser = parse_span)]
     pub stop_timeout: Option<Duration>,
 
     /// Only print the summary statistics at the end, not the table every 2 seconds.
-    #[arg(long, env = "LOCUSTA_ONLY_SUMMARY")]
+    #[arg(long)]
     pub only_summary: bool,
 
+    /// Write the statistics to PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv
+    /// and PREFIX_exceptions.csv, refreshed every second (parent directories are created).
+    #[arg(long = "csv", value_name = "PREFIX")]
+    pub csv_prefix: Option<PathBuf>,
+
+    /// Also write a row per request entry (not just Aggregated) to PREFIX_stats_history.csv.
+    #[arg(long, requires = "csv_prefix")]
+    pub csv_full_history: bool,
+
+    /// Write the HTML report to FILE at the end ({u}, {r}, {t} become users, spawn rate, run time).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<String>,
+
+    /// Print the final per-entry statistics as JSON (Locust's format) to stdout.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Write the final per-entry statistics as JSON (Locust's format) to FILE.json.
+    #[arg(long, value_name = "FILE")]
+    pub json_file: Option<PathBuf>,
+
+    /// Write the whole run (entries, failures, exceptions, history, thresholds) as one JSON
+    /// document to FILE (Locusta's own format, see docs/reports.md).
+    #[arg(long, value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+
+    /// Pass/fail rule checked on the final statistics, e.g. 'p95<500ms', 'error-rate<1%',
+    /// 'p99<1s for GET /checkout' (repeatable; see docs/thresholds.md). A failed rule makes
+    /// the exit code 3.
+    #[arg(long = "threshold", value_name = "RULE")]
+    pub thresholds: Vec<String>,
+
+    /// Only run tasks tagged with at least one of these tags (Locust's @tag).
+    #[arg(short = 'T', long, value_name = "TAG", num_args = 1.., value_delimiter = ',')]
+    pub tags: Vec<String>,
+
+    /// Do not run tasks tagged with any of these tags.
+    #[arg(short = 'E', long, value_name = "TAG", num_args = 1.., value_delimiter = ',')]
+    pub exclude_tags: Vec<String>,
+
+    /// Give every user class weight 1 and every task (nested TaskSets' too) the same chance.
+    #[arg(long)]
+    pub equal_weights: bool,
+
+    /// Reset the statistics once the ramp-up has finished.
+    #[arg(long)]
+    pub reset_stats: bool,
+
+    /// Let the web UI choose which user classes (and shape) to run.
+    #[arg(long)]
+    pub class_picker: bool,
+
+    /// Stop the test early once a --threshold rule fails (see docs/thresholds.md).
+    #[arg(long, requires = "thresholds")]
+    pub threshold_abort: bool,
+
     /// Exit code to use when a request failed or a task raised an error.
-    #[arg(
-        long,
-        value_name = "CODE",
-        default_value_t = 1,
-        env = "LOCUSTA_EXIT_CODE_ON_ERROR"
-    )]
+    #[arg(long, value_name = "CODE", default_value_t = 1)]
     pub exit_code_on_error: i32,
 
     /// Seed for task choice and wait times, to replay a run [default: random, logged at start].
-    #[arg(long, value_name = "SEED", env = "LOCUSTA_SEED")]
+    #[arg(long, value_name = "SEED")]
     pub seed: Option<u64>,
 
     /// Worker threads (shards) running users [default: available cores].
-    #[arg(long, value_name = "N", env = "LOCUSTA_THREADS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
     /// Skip TLS certificate verification of the target.
-    #[arg(long, env = "LOCUSTA_INSECURE")]
+    #[arg(long)]
     pub insecure: bool,
 
     /// Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.
-    #[arg(short = 'L', long, value_name = "LEVEL", default_value = "INFO", env = "LOCUSTA_LOGLEVEL", value_parser = parse_loglevel)]
+    #[arg(short = 'L', long, value_name = "LEVEL", default_value = "INFO", value_parser = parse_loglevel)]
     pub loglevel: tracing::Level,
 
     /// Write log lines to this file instead of stderr (tables still go to the console).
-    #[arg(long, value_name = "FILE", env = "LOCUSTA_LOGFILE")]
+    #[arg(long, value_name = "FILE")]
     pub logfile: Option<PathBuf>,
 }
+
+/// Shown after the options in `--help`.
+const AFTER_HELP: &str = "\
+Options can also be set in config files, as `long-name = value` lines (e.g. `users = 10`):
+~/.locust.conf, ~/.locusta.conf, ./locust.conf, ./locusta.conf, ./pyproject.toml ([tool.locust]
+and [tool.locusta]) and --config FILE, each later one winning; and in environment variables
+LOCUST_<NAME> and LOCUSTA_<NAME> (e.g. LOCUSTA_RUN_TIME=1m; LOCUSTA_ wins). The environment
+beats config files and the command line beats both. See docs/configuration.md.";
 
 fn parse_users(text: &str) -> Result<u64, String> {
     text.trim()

@@ -1,7 +1,12 @@
-//! Command line: raw arguments (clap) and the validated plan.
+//! Command line: raw arguments (clap), fed by config files and environment variables too,
+//! and the validated plan.
 
 mod args;
+mod conf;
+mod options;
 mod plan;
+mod pyproject;
+mod sources;
 
-pub use args::Args;
-pub use plan::{LogPlan, Plan, RunPlan, WebPlan, plan};
+pub use plan::{LogPlan, Plan, ReportPlan, RunPlan, WebPlan, plan};
+pub use sources::parse;

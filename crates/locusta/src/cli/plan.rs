@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use locusta_engine::UserClass;
+use locusta_engine::{TagFilter, UserClass};
+use locusta_report::thresholds::{Threshold, Thresholds};
 
 use super::args::Args;
 
@@ -44,6 +45,33 @@ pub struct RunPlan {
     pub log: LogPlan,
     /// The web UI, unless `--headless`.
     pub web: Option<WebPlan>,
+    /// The files and checks of the end of the run.
+    pub reports: ReportPlan,
+    /// Things to log once logging is set up (the plan is made before).
+    pub warnings: Vec<String>,
+}
+
+/// The outputs written while and after the run, and the CI thresholds.
+#[derive(Debug, Clone, Default)]
+pub struct ReportPlan {
+    /// `--csv PREFIX`: the four CSV files.
+    pub csv_prefix: Option<PathBuf>,
+    /// `--csv-full-history`: every entry in the history file.
+    pub csv_full_history: bool,
+    /// `--html`, with `{u}`, `{r}` and `{t}` substituted.
+    pub html: Option<PathBuf>,
+    /// `--json`: Locust's per-entry JSON on stdout.
+    pub json_stdout: bool,
+    /// `--json-file F`: Locust's per-entry JSON in `F.json`.
+    pub json_file: Option<PathBuf>,
+    /// `--report-json`: Locusta's whole-run JSON.
+    pub report_json: Option<PathBuf>,
+    /// `--threshold` rules, in command-line order.
+    pub thresholds: Thresholds,
+    /// `--threshold-abort`.
+    pub threshold_abort: bool,
+    /// The `-f` argument (or the program's name), named by the reports.
+    pub locustfile: String,
 }
 
 /// Serving the web UI and API.
@@ -91,12 +119,18 @@ pub enum PlanError {
     /// A class without tasks.
     #[error("No tasks defined on {0}. Add at least one task with a positive weight.")]
     NoTasks(String),
+    /// `--tags` / `--exclude-tags` left no class with a task.
+    #[error("No tasks left to run after {0}. Check the tag names (-T/--tags, -E/--exclude-tags).")]
+    NoTasksAfterTags(String),
     /// `--autoquit` without `--autostart`.
     #[error("--autoquit needs --autostart (or --headless): without it the test would never start")]
     AutoquitWithoutAutostart,
     /// `--web-auth` is not `user:password`.
     #[error("invalid --web-auth: {0}; expected user:password")]
     BadWebAuth(String),
+    /// A `--threshold` rule that does not parse.
+    #[error("invalid --threshold: {0}")]
+    BadThreshold(String),
     /// `--host` is not an http(s) URL.
     #[error(
         "invalid --host '{0}': expected an http:// or https:// URL such as http://127.0.0.1:8000"
@@ -105,9 +139,13 @@ pub enum PlanError {
 }
 
 impl PlanError {
-    /// Locust exits 1 for these (2 is for flag syntax, which clap reports).
+    /// Locust exits 1 for these (2 is for flag syntax, which clap reports); a malformed
+    /// `--threshold` is flag syntax too.
     pub fn exit_code(&self) -> i32 {
-        1
+        match self {
+            PlanError::BadThreshold(_) => 2,
+            _ => 1,
+        }
     }
 }
 
@@ -122,18 +160,23 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
         return Err(PlanError::NoClasses);
     }
     let classes = select_classes(classes, &args.user_classes)?;
-    if let Some(class) = classes
-        .iter()
-        .find(|class| class.tasks.iter().all(|task| task.weight == 0))
-    {
+    if let Some(class) = classes.iter().find(|class| !class.has_runnable_tasks()) {
         return Err(PlanError::NoTasks(class.name.clone()));
     }
+    let mut warnings = Vec::new();
+    let classes = filter_tags(classes, &args.tags, &args.exclude_tags, &mut warnings)?;
+    let classes = if args.equal_weights {
+        classes.into_iter().map(equal_weights).collect()
+    } else {
+        classes
+    };
     if let Some(host) = &args.host
         && !is_http_url(host)
     {
         return Err(PlanError::BadHost(host.clone()));
     }
-    let web = if args.headless {
+    // `--headful` (Locust's) undoes a `headless = true` from a config file or the environment.
+    let web = if args.headless && !args.headful {
         None
     } else {
         if args.autoquit.is_some() && !args.autostart {
@@ -156,6 +199,7 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
             locustfile: args.locustfile.clone().unwrap_or_default(),
         })
     };
+    let reports = report_plan(&args)?;
     let threads = args.threads.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)
@@ -178,7 +222,110 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
             file: args.logfile,
         },
         web,
+        reports,
+        warnings,
     })))
+}
+
+fn report_plan(args: &Args) -> Result<ReportPlan, PlanError> {
+    let thresholds = args
+        .thresholds
+        .iter()
+        .map(|rule| {
+            rule.parse::<Threshold>()
+                .map_err(|error| PlanError::BadThreshold(error.to_string()))
+        })
+        .collect::<Result<_, _>>()?;
+    let users = args.users.unwrap_or(1);
+    let spawn_rate = args.spawn_rate.unwrap_or(1.0);
+    Ok(ReportPlan {
+        csv_prefix: args.csv_prefix.clone(),
+        csv_full_history: args.csv_full_history,
+        html: args.html.as_deref().map(|pattern| {
+            PathBuf::from(html_file_name(pattern, users, spawn_rate, args.run_time))
+        }),
+        json_stdout: args.json,
+        json_file: args.json_file.as_ref().map(|file| {
+            let mut name = file.clone().into_os_string();
+            name.push(".json");
+            PathBuf::from(name)
+        }),
+        report_json: args.report_json.clone(),
+        thresholds,
+        threshold_abort: args.threshold_abort,
+        locustfile: args.locustfile.clone().unwrap_or_default(),
+    })
+}
+
+/// Locust's `--html` placeholders: `{u}` users, `{r}` spawn rate (whole when integral), `{t}`
+/// run time in seconds (`0` without one).
+fn html_file_name(
+    pattern: &str,
+    users: u64,
+    spawn_rate: f64,
+    run_time: Option<Duration>,
+) -> String {
+    let rate = if spawn_rate.fract() == 0.0 {
+        format!("{spawn_rate:.0}")
+    } else {
+        spawn_rate.to_string()
+    };
+    let run_time = run_time.map_or(0, |span| span.as_secs());
+    pattern
+        .replace("{u}", &users.to_string())
+        .replace("{r}", &rate)
+        .replace("{t}", &run_time.to_string())
+}
+
+/// Applies `--tags` / `--exclude-tags`: classes left without tasks are dropped with a warning
+/// (Locust warns and then fails when it spawns them), and none left at all is an error.
+fn filter_tags(
+    classes: Vec<UserClass>,
+    include: &[String],
+    exclude: &[String],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<UserClass>, PlanError> {
+    let filter = TagFilter {
+        include: include.to_vec(),
+        exclude: exclude.to_vec(),
+    };
+    if filter.is_empty() {
+        return Ok(classes);
+    }
+    let (kept, emptied): (Vec<UserClass>, Vec<UserClass>) = classes
+        .into_iter()
+        .map(|class| class.with_tag_filter(&filter))
+        .partition(UserClass::has_runnable_tasks);
+    let describe = || describe_tags(include, exclude);
+    for class in &emptied {
+        warnings.push(format!(
+            "{} has no tasks left after {}; not running it",
+            class.name,
+            describe()
+        ));
+    }
+    if kept.is_empty() {
+        return Err(PlanError::NoTasksAfterTags(describe()));
+    }
+    Ok(kept)
+}
+
+fn describe_tags(include: &[String], exclude: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !include.is_empty() {
+        parts.push(format!("--tags {}", include.join(",")));
+    }
+    if !exclude.is_empty() {
+        parts.push(format!("--exclude-tags {}", exclude.join(",")));
+    }
+    format!("filtering with {}", parts.join(" "))
+}
+
+/// Locust's `--equal-weights`: weight 1 for the class (fixed counts stay) and its tasks.
+fn equal_weights(class: UserClass) -> UserClass {
+    let mut class = class.with_equal_task_weights();
+    class.weight = 1.0;
+    class
 }
 
 fn select_classes(classes: Vec<UserClass>, wanted: &[String]) -> Result<Vec<UserClass>, PlanError> {

@@ -2,12 +2,16 @@
 //! real engine against real servers on 127.0.0.1, and the real binaries.
 
 mod binary;
+mod config;
 mod custom_client;
 mod exceptions;
 mod failures;
 mod load_errors;
 mod lua_examples;
 mod quickstart;
+mod report_files;
 mod signals;
 mod support;
+mod task_sets;
+mod thresholds;
 mod web_mode;

@@ -1,128 +1,13 @@
-//! Locust's spawn schedule, class mix and ramp-down order, observed on a real engine under
-//! paused tokio time.
+//! Locust's spawn schedule, class mix and ramp-down order.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use locusta_engine::{Engine, EngineConfig, Resources, TaskResult, UserClass, constant};
-use locusta_runner::{Runner, RunnerConfig, RunnerHandle, Target};
-use locusta_stats::Clock;
+use locusta_engine::{UserClass, constant};
+use locusta_runner::Target;
 use tokio::time::Instant;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Event {
-    Started {
-        user: u64,
-        class: &'static str,
-        at: Duration,
-    },
-    Stopped {
-        user: u64,
-        class: &'static str,
-    },
-}
-
-type Log = Arc<Mutex<Vec<Event>>>;
-
-struct Probe {
-    user: u64,
-    class: &'static str,
-    origin: Instant,
-    log: Log,
-}
-
-impl Probe {
-    async fn on_start(&mut self) -> TaskResult {
-        let at = self.origin.elapsed();
-        self.log.lock().unwrap().push(Event::Started {
-            user: self.user,
-            class: self.class,
-            at,
-        });
-        Ok(())
-    }
-    async fn on_stop(&mut self) -> TaskResult {
-        self.log.lock().unwrap().push(Event::Stopped {
-            user: self.user,
-            class: self.class,
-        });
-        Ok(())
-    }
-    async fn idle(&mut self) -> TaskResult {
-        Ok(())
-    }
-}
-
-fn probe_class(
-    name: &'static str,
-    weight: f64,
-    fixed_count: u32,
-    origin: Instant,
-    log: &Log,
-) -> UserClass {
-    let log = Arc::clone(log);
-    UserClass::builder(name, move |ctx| {
-        Ok(Probe {
-            user: ctx.user_id,
-            class: name,
-            origin,
-            log: Arc::clone(&log),
-        })
-    })
-    .weight(weight)
-    .fixed_count(fixed_count)
-    .wait_time(constant(1.0))
-    .on_start(|u| Box::pin(u.on_start()))
-    .on_stop(|u| Box::pin(u.on_stop()))
-    .task("idle", 1, |u| Box::pin(u.idle()))
-    .build()
-}
-
-/// Starts a runner over `classes` on the current LocalSet; returns its handle and join handle.
-fn start_runner(
-    classes: Vec<UserClass>,
-) -> (
-    RunnerHandle,
-    tokio::task::JoinHandle<Arc<locusta_stats::RunView>>,
-) {
-    let classes: Arc<[UserClass]> = Arc::from(classes);
-    let engine = Engine::start_local(EngineConfig {
-        threads: 2,
-        classes: Arc::clone(&classes),
-        host_override: None,
-        resources: Resources::default(),
-        seed: 7,
-        clock: Clock::start(),
-    });
-    let (runner, handle) = Runner::new(engine, classes, RunnerConfig::default());
-    (handle, tokio::task::spawn_local(runner.run()))
-}
-
-fn started(log: &Log) -> Vec<(u64, &'static str, Duration)> {
-    log.lock()
-        .unwrap()
-        .iter()
-        .filter_map(|event| match event {
-            Event::Started { user, class, at } => Some((*user, *class, *at)),
-            Event::Stopped { .. } => None,
-        })
-        .collect()
-}
-
-fn stopped(log: &Log) -> Vec<u64> {
-    log.lock()
-        .unwrap()
-        .iter()
-        .filter_map(|event| match event {
-            Event::Stopped { user, .. } => Some(*user),
-            Event::Started { .. } => None,
-        })
-        .collect()
-}
-
-fn count_class(starts: &[(u64, &'static str, Duration)], class: &str) -> usize {
-    starts.iter().filter(|(_, name, _)| *name == class).count()
-}
+use crate::support::{Log, count_class, probe_class, start_runner, started, stopped};
 
 #[tokio::test(start_paused = true)]
 async fn three_users_at_two_per_second_spawn_two_then_one() {
@@ -136,6 +21,7 @@ async fn three_users_at_two_per_second_spawn_two_then_one() {
                 users: 3,
                 spawn_rate: 2.0,
                 run_time: None,
+                user_classes: None,
             });
             tokio::time::sleep(Duration::from_secs(5)).await;
             handle.quit();
@@ -167,6 +53,7 @@ async fn fractional_and_large_spawn_rates_batch_like_locust() {
                     users: 3,
                     spawn_rate: rate,
                     run_time: None,
+                    user_classes: None,
                 });
                 tokio::time::sleep(Duration::from_secs(6)).await;
                 handle.quit();
@@ -197,6 +84,7 @@ async fn class_mix_follows_weights_with_fixed_count_first() {
                 users: 9,
                 spawn_rate: 100.0,
                 run_time: None,
+                user_classes: None,
             });
             tokio::time::sleep(Duration::from_secs(3)).await;
             let view = handle.view();
@@ -231,12 +119,14 @@ async fn ramp_down_stops_the_newest_users_first() {
                 users: 8,
                 spawn_rate: 100.0,
                 run_time: None,
+                user_classes: None,
             });
             tokio::time::sleep(Duration::from_secs(2)).await;
             handle.start(Target {
                 users: 4,
                 spawn_rate: 2.0,
                 run_time: None,
+                user_classes: None,
             });
             tokio::time::sleep(Duration::from_millis(500)).await;
             // First batch of two removed at once, the next one a second later.
@@ -271,6 +161,7 @@ async fn run_time_ends_the_run_and_every_user_stops() {
                 users: 5,
                 spawn_rate: 5.0,
                 run_time: Some(Duration::from_secs(30)),
+                user_classes: None,
             });
             let finished = runner.await.unwrap();
             assert_eq!(origin.elapsed().as_secs(), 30);
@@ -293,6 +184,7 @@ async fn an_edit_without_run_time_keeps_the_deadline_and_huge_values_do_not_pani
                 users: 2,
                 spawn_rate: 1e-300,
                 run_time: Some(Duration::from_secs(30)),
+                user_classes: None,
             });
             tokio::time::sleep(Duration::from_secs(10)).await;
             assert_eq!(
@@ -304,6 +196,7 @@ async fn an_edit_without_run_time_keeps_the_deadline_and_huge_values_do_not_pani
                 users: 4,
                 spawn_rate: 4.0,
                 run_time: None,
+                user_classes: None,
             });
             runner.await.unwrap();
             assert_eq!(
@@ -338,6 +231,7 @@ async fn set_host_aims_users_spawned_afterwards_at_the_new_host() {
                 users: 1,
                 spawn_rate: 1.0,
                 run_time: None,
+                user_classes: None,
             });
             tokio::time::sleep(Duration::from_secs(2)).await;
             handle.set_host(Some("http://127.0.0.1:9".to_string()));
@@ -345,6 +239,7 @@ async fn set_host_aims_users_spawned_afterwards_at_the_new_host() {
                 users: 2,
                 spawn_rate: 1.0,
                 run_time: None,
+                user_classes: None,
             });
             tokio::time::sleep(Duration::from_secs(2)).await;
             handle.quit();

@@ -1,7 +1,26 @@
-// The Charts tab: three uPlot charts over the server's history (`/stats/history`), which the
-// page loads whole at start and then polls for new points only, so the charts survive reloads.
+// The three charts of the web UI's Charts tab and of the HTML report: requests and failures per
+// second, response-time percentiles, users. uPlot draws them from history points shaped like
+// `/stats/history`'s (`time`, `user_count`, `current_rps`, `current_fail_per_sec`,
+// `response_time_percentile_0.5`, `response_time_percentile_0.95`).
+//
+// Shared by both: the UI imports it as an ES module (served at `/assets/js/charts.js`), the
+// report inlines it into its one module script. So it imports nothing and needs only the
+// global `uPlot` (a classic script loaded before it) and three containers with the ids
+// `chart-rps`, `chart-response-times` and `chart-users`. Where the points come from (polling
+// the API, or JSON embedded in the report) is the caller's business.
 
-import { formatDecimal, formatInteger } from "./dom.js";
+const wholeNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const twoDecimals = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+
+/** `1,234` */
+function formatInteger(value) {
+  return wholeNumber.format(Math.round(Number(value) || 0));
+}
+
+/** At most two decimals, as Locust's UI rounds: `7.64`, `11`. */
+function formatDecimal(value) {
+  return twoDecimals.format(Number(value) || 0);
+}
 
 const HEIGHT = 260;
 const GRID = { stroke: "#eef0f4", width: 1 };
@@ -34,20 +53,29 @@ function line(label, color, format, fill = false) {
 /** The time axis's legend value. */
 const TIME_SERIES = { value: legendValue((time) => new Date(time * 1000).toLocaleTimeString()) };
 
-/** Time, at least a minute wide, so that a young test's chart does not zoom into milliseconds. */
-const TIME_SCALE = {
-  time: true,
-  range: (_, min, max) => (min == null ? [0, 60] : [min, Math.max(max, min + 60)]),
-};
+/**
+ * Time, at least `minSpan` seconds wide: the UI keeps a minute so that a young test's chart does
+ * not zoom into milliseconds; the report fits the finished run.
+ */
+function timeScale(minSpan) {
+  return {
+    time: true,
+    range: (_, min, max) => (min == null ? [0, minSpan] : [min, Math.max(max, min + minSpan)]),
+  };
+}
 
 /** A y scale from 0 to a little above the highest value (1 when everything is 0). */
 const FROM_ZERO = { range: (_, _min, max) => [0, max > 0 ? max * 1.12 : 1] };
 
 /** The three charts and the columns of points behind them. */
 export class Charts {
-  /** `capacity`: most points kept (the server's history capacity). */
-  constructor(capacity) {
+  /**
+   * `capacity`: most points kept (the server's history capacity); `minSpan`: the narrowest
+   * time axis, in seconds.
+   */
+  constructor(capacity, { minSpan = 60 } = {}) {
     this.capacity = capacity;
+    this.minSpan = minSpan;
     this.plots = null;
     this.columns = emptyColumns();
   }
@@ -59,7 +87,7 @@ export class Charts {
       const options = {
         width: container.clientWidth || 800,
         height: HEIGHT,
-        scales: { x: TIME_SCALE, y: FROM_ZERO },
+        scales: { x: timeScale(this.minSpan), y: FROM_ZERO },
         axes: [AXIS, { ...AXIS, size: 56, ...yAxis }],
         series: [TIME_SERIES, ...series],
         cursor: { drag: { x: true, y: false } },

@@ -1,7 +1,8 @@
-//! Numbers written the way Python's `csv` module writes them (`str()` of the value).
+//! Numbers written the way Python's `csv` module and Locust's format strings write them.
 
-/// Python's `repr` of a float: the shortest text that reads back as the same value, always
-/// with a fraction or an exponent (`11.0`, `7.364385944950388`, `1e-05`, `1e+16`).
+/// Python's `repr` of a float (what `csv.writer` writes for a float): the shortest text that
+/// reads back as the same value, always with a fraction or an exponent (`11.0`,
+/// `7.364385944950388`, `1e-05`, `1e+16`).
 ///
 /// Rust's `Debug` for `f64` already picks the same digits and the same switch to exponent
 /// notation (below 1e-4 and from 1e16); only the exponent is written differently (`1e-5` vs
@@ -16,11 +17,22 @@ pub(crate) fn float(value: f64) -> String {
             };
             format!("{mantissa}e{sign}{digits:0>2}")
         }
-        None => match value {
-            v if v.is_nan() => "nan".to_owned(),
-            v if v.is_infinite() => if v > 0.0 { "inf" } else { "-inf" }.to_owned(),
-            _ => text,
-        },
+        None => non_finite(value).unwrap_or(text),
+    }
+}
+
+/// Python's `f"{value:2f}"`, which Locust uses for the history's rates: six decimals (the `2`
+/// is a minimum width, not a precision, so `14.75` is written `14.750000`).
+pub(crate) fn fixed6(value: f64) -> String {
+    non_finite(value).unwrap_or_else(|| format!("{value:.6}"))
+}
+
+/// Python's spelling of NaN and the infinities, where Rust's differs.
+fn non_finite(value: f64) -> Option<String> {
+    match value {
+        v if v.is_nan() => Some("nan".to_owned()),
+        v if v.is_infinite() => Some(if v > 0.0 { "inf" } else { "-inf" }.to_owned()),
+        _ => None,
     }
 }
 
@@ -52,6 +64,17 @@ mod tests {
         assert_eq!(float(123456789012345680000.0), "1.2345678901234568e+20");
         assert_eq!(float(f64::INFINITY), "inf");
         assert_eq!(float(f64::NAN), "nan");
+    }
+
+    #[test]
+    fn six_decimals_like_pythons_2f() {
+        // Values from the reference's `_stats_history.csv` sample.
+        assert_eq!(fixed6(0.0), "0.000000");
+        assert_eq!(fixed6(14.75), "14.750000");
+        assert_eq!(fixed6(42.75), "42.750000");
+        assert_eq!(fixed6(1.0 / 3.0), "0.333333");
+        assert_eq!(fixed6(2.0 / 3.0), "0.666667");
+        assert_eq!(fixed6(f64::NAN), "nan");
     }
 
     #[test]

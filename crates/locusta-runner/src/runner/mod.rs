@@ -1,0 +1,423 @@
+//! The run state machine: a single task that owns the engine and decides when users come
+//! and go. Everything else talks to it through a [`RunnerHandle`].
+
+mod handle;
+mod shaping;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use locusta_engine::{Engine, UserClass};
+use locusta_stats::{History, RunState, RunView, Snapshot};
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, MissedTickBehavior};
+
+pub use handle::{RunnerConfig, RunnerHandle, Target};
+
+use crate::dispatch::{ClassSequence, ClassShare};
+use crate::ramp::{batch_size, step_delay};
+use crate::roster::Roster;
+use crate::shape::LoadShape;
+use handle::Command;
+use shaping::ShapeDriver;
+
+/// The run state machine. Create with [`Runner::new`], then drive with [`Runner::run`].
+pub struct Runner {
+    engine: Engine,
+    classes: Arc<[UserClass]>,
+    config: RunnerConfig,
+    commands: mpsc::UnboundedReceiver<Command>,
+    views: watch::Sender<Arc<RunView>>,
+    state: RunState,
+    /// The selected classes (sorted indices), which the roster's sequence is built over.
+    selection: Vec<usize>,
+    /// Users alive or being stopped, on positions of the class sequence.
+    roster: Roster,
+    next_user_id: u64,
+    ramp: Option<Ramp>,
+    deadline: Option<Instant>,
+    totals: Snapshot,
+    users_by_class: Vec<u64>,
+    /// The charts' history, recorded at every `HISTORY_INTERVAL` collection while a test runs.
+    history: History,
+    shape: Option<ShapeDriver>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ramp {
+    target: usize,
+    spawn_rate: f64,
+    next_step: Instant,
+}
+
+/// What the run loop does after handling an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Quit,
+}
+
+impl Runner {
+    /// A runner for `engine`, whose users are made from `classes` (the same list the engine
+    /// was started with).
+    pub fn new(
+        engine: Engine,
+        classes: Arc<[UserClass]>,
+        config: RunnerConfig,
+    ) -> (Self, RunnerHandle) {
+        let selection: Vec<usize> = (0..classes.len()).collect();
+        let sequence = class_sequence(&classes, &selection, config.equal_weights);
+        let (command_sender, commands) = mpsc::unbounded_channel();
+        let now = config.clock.now_unix_secs();
+        let empty = RunView::new(Arc::new(Snapshot::new(now)), RunState::Ready, 0, now);
+        let (views, view_receiver) = watch::channel(Arc::new(empty));
+        let runner = Self {
+            engine,
+            users_by_class: vec![0; classes.len()],
+            classes,
+            config,
+            commands,
+            views,
+            state: RunState::Ready,
+            selection,
+            roster: Roster::new(sequence),
+            next_user_id: 0,
+            ramp: None,
+            deadline: None,
+            totals: Snapshot::new(now),
+            history: History::default(),
+            shape: None,
+        };
+        (
+            runner,
+            RunnerHandle {
+                commands: command_sender,
+                views: view_receiver,
+            },
+        )
+    }
+
+    /// Gives the runner a load shape, which [`RunnerHandle::start_shape`] starts.
+    pub fn with_shape(mut self, shape: Box<dyn LoadShape>) -> Self {
+        self.shape = Some(ShapeDriver::new(shape));
+        self
+    }
+
+    /// Obeys commands until told to quit (or until every handle is gone), then stops all users
+    /// and returns the final view, which includes everything recorded up to the end.
+    pub async fn run(mut self) -> Arc<RunView> {
+        let mut stats_tick = tokio::time::interval(self.config.stats_interval);
+        stats_tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            let next_step = self.ramp.map(|ramp| ramp.next_step);
+            let next_tick = self.shape.as_ref().and_then(ShapeDriver::next_tick);
+            let flow = tokio::select! {
+                command = self.commands.recv() => match command {
+                    None | Some(Command::Quit) => Flow::Quit,
+                    Some(Command::Start(target)) => {
+                        self.start(target);
+                        Flow::Continue
+                    }
+                    Some(Command::StartShape(options)) => {
+                        self.start_shape(options);
+                        Flow::Continue
+                    }
+                    Some(Command::Stop) => {
+                        self.stop().await;
+                        Flow::Continue
+                    }
+                    Some(Command::ResetStats) => {
+                        self.reset_stats().await;
+                        Flow::Continue
+                    }
+                    Some(Command::SetHost(host)) => {
+                        tracing::info!("Host set to {}", host.as_deref().unwrap_or("each user class's own"));
+                        self.engine.set_host(host);
+                        Flow::Continue
+                    }
+                },
+                () = sleep_until(next_step), if next_step.is_some() => {
+                    self.step().await;
+                    Flow::Continue
+                }
+                () = sleep_until(next_tick), if next_tick.is_some() => self.tick_shape().await,
+                () = sleep_until(self.deadline), if self.deadline.is_some() => {
+                    tracing::info!("--run-time limit reached, stopping");
+                    self.deadline = None;
+                    if self.config.quit_at_run_time {
+                        Flow::Quit
+                    } else {
+                        self.stop().await;
+                        Flow::Continue
+                    }
+                }
+                _ = stats_tick.tick() => {
+                    self.collect().await;
+                    Flow::Continue
+                }
+            };
+            if flow == Flow::Quit {
+                break;
+            }
+        }
+        self.stop().await;
+        self.views.borrow().clone()
+    }
+
+    fn is_idle(&self) -> bool {
+        matches!(self.state, RunState::Ready | RunState::Stopped)
+    }
+
+    /// A start or edit from outside (CLI, web): refused while a shape drives the test.
+    fn start(&mut self, target: Target) {
+        if self.shape.as_ref().is_some_and(ShapeDriver::is_running) {
+            tracing::warn!("There is an ongoing shape test running. Editing is disabled");
+            return;
+        }
+        let selection = match self.resolve_classes(target.user_classes.as_deref()) {
+            Ok(selection) => selection,
+            Err(message) => {
+                tracing::error!("{message}; the start was ignored");
+                return;
+            }
+        };
+        if !(target.spawn_rate.is_finite() && target.spawn_rate > 0.0) {
+            tracing::error!(
+                "spawn rate {} is not a finite number > 0; the start was ignored",
+                target.spawn_rate
+            );
+            return;
+        }
+        // An edit without a run time keeps the running deadline, as Locust's timer keeps going.
+        if let Some(run_time) = target.run_time {
+            self.deadline = Some(later(Instant::now(), run_time));
+        } else if self.is_idle() {
+            self.deadline = None;
+        }
+        self.retarget(target.users, target.spawn_rate, selection);
+    }
+
+    /// Aims at `users` of the `selection` at `spawn_rate`: a new test when idle (statistics
+    /// cleared, as in Locust), else an edit.
+    fn retarget(&mut self, users: u64, spawn_rate: f64, selection: Vec<usize>) {
+        if self.is_idle() {
+            self.totals = Snapshot::new(self.config.clock.now_unix_secs());
+            self.users_by_class.fill(0);
+            self.history.clear();
+        }
+        let reselect = selection != self.selection;
+        let sequence =
+            reselect.then(|| class_sequence(&self.classes, &selection, self.config.equal_weights));
+        let capacity = sequence
+            .as_ref()
+            .unwrap_or(self.roster.sequence())
+            .capacity();
+        let fixed_total = sequence
+            .as_ref()
+            .unwrap_or(self.roster.sequence())
+            .fixed_total();
+        let mut target = usize::try_from(users).unwrap_or(usize::MAX);
+        if let Some(capacity) = capacity
+            && target > capacity
+        {
+            tracing::warn!(
+                "only fixed_count user classes are selected, so at most {capacity} users can run; {users} were asked for"
+            );
+            target = capacity;
+        }
+        if fixed_total > target {
+            tracing::warn!(
+                "the fixed_count user classes add up to {fixed_total} users, more than the {target} asked for: not all of them will be spawned"
+            );
+        }
+        if let Some(sequence) = sequence {
+            let names: Vec<&str> = selection
+                .iter()
+                .map(|&class| self.classes[class].name.as_str())
+                .collect();
+            tracing::info!("Running user classes: {}", names.join(", "));
+            self.roster.reselect(sequence, target);
+            self.selection = selection;
+        }
+        tracing::info!("Ramping to {target} users at a rate of {spawn_rate:.2} per second");
+        self.state = RunState::Spawning;
+        self.ramp = Some(Ramp {
+            target,
+            spawn_rate,
+            next_step: Instant::now(),
+        });
+        self.publish();
+    }
+
+    /// The class indices `names` select (all classes for `None`), sorted, or why not.
+    fn resolve_classes(&self, names: Option<&[String]>) -> Result<Vec<usize>, String> {
+        let Some(names) = names else {
+            return Ok((0..self.classes.len()).collect());
+        };
+        if names.is_empty() {
+            return Err("no user class was selected".to_owned());
+        }
+        let mut selection = Vec::with_capacity(names.len());
+        for name in names {
+            match self.classes.iter().position(|class| &class.name == name) {
+                Some(index) => selection.push(index),
+                None => {
+                    let known: Vec<&str> = self.classes.iter().map(|c| c.name.as_str()).collect();
+                    return Err(format!(
+                        "unknown user class '{name}' (known classes: {})",
+                        known.join(", ")
+                    ));
+                }
+            }
+        }
+        selection.sort_unstable();
+        selection.dedup();
+        Ok(selection)
+    }
+
+    async fn step(&mut self) {
+        let Some(mut ramp) = self.ramp else { return };
+        let batch = usize::try_from(batch_size(ramp.spawn_rate)).unwrap_or(usize::MAX);
+        let step = self.roster.step(ramp.target, batch, &mut self.next_user_id);
+        for user_id in step.stopped {
+            self.engine.stop_user(user_id, self.config.stop_timeout);
+        }
+        for member in step.spawned {
+            self.engine.spawn_user(member.id, member.class);
+        }
+        if !step.done {
+            // Scheduled from the previous step, so slow steps do not stretch the ramp.
+            ramp.next_step = later(ramp.next_step, step_delay(ramp.spawn_rate));
+            self.ramp = Some(ramp);
+            return;
+        }
+        self.ramp = None;
+        self.state = RunState::Running;
+        tracing::info!(
+            "All users spawned: {} ({} total users)",
+            self.class_counts_json(),
+            self.roster.alive()
+        );
+        if self.config.reset_stats {
+            self.reset_stats().await;
+        } else {
+            self.publish();
+        }
+    }
+
+    async fn stop(&mut self) {
+        // A stopped test stops its shape, as Locust kills the shape greenlet.
+        if let Some(shape) = &mut self.shape {
+            shape.end();
+        }
+        if self.is_idle() {
+            return;
+        }
+        self.ramp = None;
+        self.deadline = None;
+        self.state = RunState::Stopping;
+        self.publish();
+        self.engine.stop_all(self.config.stop_timeout).await;
+        self.roster.clear();
+        self.state = RunState::Stopped;
+        self.collect().await;
+    }
+
+    /// Zeroes the statistics; what shards recorded before the reset is dropped with them.
+    async fn reset_stats(&mut self) {
+        let report = self.engine.report().await;
+        self.totals.merge(&report.delta);
+        self.totals.reset(self.config.clock.now_unix_secs());
+        self.users_by_class = report.users_by_class;
+        // Locust's reset_all clears the history too: the charts restart with the statistics.
+        self.history.clear();
+        tracing::info!("Resetting stats");
+        self.publish();
+    }
+
+    async fn collect(&mut self) {
+        let report = self.engine.report().await;
+        let now = self.config.clock.now_unix_secs();
+        self.history.observe(now, report.delta.total());
+        self.totals.merge(&report.delta);
+        self.users_by_class = report.users_by_class;
+        self.publish_view(true);
+    }
+
+    /// Users per class as Locust logs them: a JSON object with sorted keys.
+    fn class_counts_json(&self) -> String {
+        let counts: std::collections::BTreeMap<&str, u64> = self
+            .roster
+            .counts_by_class(self.classes.len())
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, count)| count > 0)
+            .map(|(class, count)| (self.classes[class].name.as_str(), count))
+            .collect();
+        serde_json::to_string(&counts).unwrap_or_default()
+    }
+
+    fn publish(&mut self) {
+        self.publish_view(false);
+    }
+
+    /// Publishes a new view. With `collected` (fresh statistics from every shard), the view also
+    /// becomes a chart point when one is due and a test runs (Locust: while not ready or
+    /// stopped).
+    fn publish_view(&mut self, collected: bool) {
+        let view = RunView::new(
+            Arc::new(self.totals.clone()),
+            self.state,
+            self.users_by_class.iter().sum(),
+            self.config.clock.now_unix_secs(),
+        );
+        let testing = !self.is_idle();
+        if collected && testing && self.history.is_due(view.now(), self.config.stats_interval) {
+            self.history.record(&view);
+        }
+        let view = view
+            .with_history(self.history.points())
+            .with_users_by_class(Arc::from(self.users_by_class.as_slice()));
+        self.views.send_replace(Arc::new(view));
+    }
+}
+
+/// The spawn order over the selected classes: the others get no users.
+fn class_sequence(
+    classes: &[UserClass],
+    selection: &[usize],
+    equal_weights: bool,
+) -> ClassSequence {
+    let shares: Vec<ClassShare<'_>> = classes
+        .iter()
+        .enumerate()
+        .map(|(index, class)| {
+            let selected = selection.contains(&index);
+            let weight = match (selected, equal_weights) {
+                (false, _) => 0.0,
+                (true, true) if class.weight > 0.0 => 1.0,
+                (true, _) => class.weight,
+            };
+            ClassShare {
+                name: &class.name,
+                weight,
+                fixed_count: if selected { class.fixed_count } else { 0 },
+            }
+        })
+        .collect();
+    ClassSequence::new(&shares)
+}
+
+/// `base + delay`, with the delay capped at a century: tokio's `Instant` panics on overflow,
+/// and a monotonic clock plus a century cannot overflow.
+fn later(base: Instant, delay: Duration) -> Instant {
+    const NEVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    base + delay.min(NEVER)
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
