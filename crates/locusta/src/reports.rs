@@ -45,6 +45,24 @@ pub(crate) fn keep_csv_current(
     })
 }
 
+/// The users per class while users last ran: the final view is taken after they stopped, so
+/// its counts are zeros, and the reports' "final ratio" wants the counts from before the stop
+/// (as Locust's report shows). The task ends with the runner.
+pub(crate) fn remember_running_users(
+    mut views: watch::Receiver<Arc<RunView>>,
+) -> JoinHandle<Arc<[u64]>> {
+    tokio::spawn(async move {
+        let mut last: Arc<[u64]> = Arc::default();
+        while views.changed().await.is_ok() {
+            let view = views.borrow_and_update();
+            if view.user_count() > 0 {
+                last = view.users_by_class().into();
+            }
+        }
+        last
+    })
+}
+
 /// `--threshold-abort`: stops the test once a rule justifies it (see docs/thresholds.md) and
 /// raises `aborted`, which makes the exit code the thresholds' even if the final numbers pass.
 pub(crate) fn abort_on_threshold(

@@ -194,6 +194,7 @@ async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Outcome> {
 
     let mut background = vec![tokio::spawn(shutdown::quit_on_signal(handle.clone()))];
     let csv_task = csv.map(|files| reports::keep_csv_current(files, handle.subscribe()));
+    let running_users = reports::remember_running_users(handle.subscribe());
     let aborted = Arc::new(AtomicBool::new(false));
     if plan.reports.threshold_abort {
         background.push(reports::abort_on_threshold(
@@ -247,13 +248,21 @@ async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Outcome> {
         None => None,
     };
     console::print_final(&view);
+    let running_users = running_users.await.unwrap_or_default();
+    let report_view = RunView::clone(&view).with_users_by_class(running_users);
     let meta = RunMeta {
         host: plan.host.clone(),
         locustfile: plan.reports.locustfile.clone(),
         class_names: classes.iter().map(|class| class.name.clone()).collect(),
         thresholds: Vec::new(),
     };
-    let verdicts = reports::write_final(&plan.reports, &plan.reports.thresholds, meta, &view, csv);
+    let verdicts = reports::write_final(
+        &plan.reports,
+        &plan.reports.thresholds,
+        meta,
+        &report_view,
+        csv,
+    );
     console::print_thresholds(&verdicts);
     Ok(Outcome {
         view,

@@ -390,8 +390,9 @@ async fn the_stages_example_runs_against_the_demo_target() {
             (170.0, 100, RunState::Running),
             (210.0, 30, RunState::Running),
             (228.0, 10, RunState::Running),
-            // The last stage goes from 10 to 1 at one user per second: 1 at 238 s.
-            (234.0, 5, RunState::Spawning),
+            // The last stage goes from 10 to 1 at one user per second (9 at 230 s, ..., 1 at
+            // 238 s); a view shows the counts of the last whole second, here 233.5 s.
+            (234.0, 6, RunState::Spawning),
             (238.5, 1, RunState::Running),
         ] {
             until(origin, shape_time + 0.75).await;
@@ -406,7 +407,13 @@ async fn the_stages_example_runs_against_the_demo_target() {
     assert_eq!(finished.user_count(), 0);
     let served = target.count("GET", "/");
     assert!(served > 1000, "{served} requests");
-    assert_eq!(finished.total().num_requests(), served);
+    // Users are stopped at once (Locust's default stop timeout of 0): a request in flight is
+    // abandoned, not recorded. 100 users are stopped in all (100 -> 30 -> 10 -> 1 -> 0).
+    let recorded = finished.total().num_requests();
+    assert!(
+        recorded <= served && served - recorded <= 100,
+        "recorded {recorded}, served {served}"
+    );
     assert_eq!(finished.total().num_failures(), 0);
     assert!(finished.exceptions().is_empty());
 }

@@ -276,7 +276,7 @@ mod tests {
         // several values (`ArgAction::Set` with `num_args(2..)`) would keep only the last.
         let command = super::super::sources::command();
         for arg in command.get_arguments() {
-            if arg.is_positional() || *arg.get_action() != ArgAction::Set {
+            if arg.is_positional() || !matches!(arg.get_action(), ArgAction::Set) {
                 continue;
             }
             let max = arg.get_num_args().map_or(1, |range| range.max_values());
