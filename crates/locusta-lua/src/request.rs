@@ -296,18 +296,23 @@ unsafe extern "C-unwind" fn client_method(state: *mut ffi::lua_State) -> c_int {
     }
 }
 
-/// The continuation of [`client_method`]: its stack holds what the driver resumed it with.
-unsafe extern "C-unwind" fn client_method_resumed(state: *mut ffi::lua_State, _status: c_int) -> c_int {
+/// The continuation of [`client_method`]: the top of its stack is what the driver resumed it
+/// with, a response or `(nil, message)`. Only the top is read: what lies below depends on
+/// whether the driver cleared the yielded values, which it does not for every kind of call.
+unsafe extern "C-unwind" fn client_method_resumed(
+    state: *mut ffi::lua_State,
+    _status: c_int,
+) -> c_int {
     // SAFETY: as in `client_method`.
     unsafe {
-        if ffi::lua_type(state, 2) > ffi::LUA_TNIL {
+        if ffi::lua_type(state, -1) == ffi::LUA_TSTRING {
             // (nil, message): raise the message at the caller's line.
             ffi::luaL_where(state, 1);
-            ffi::lua_pushvalue(state, 2);
+            ffi::lua_insert(state, -2);
             ffi::lua_concat(state, 2);
             ffi::lua_error(state);
         }
-        ffi::lua_settop(state, 1);
+        // The response, the top value.
         1
     }
 }

@@ -80,7 +80,9 @@ pub(crate) fn discover(
     classes: &[String],
 ) -> Result<Option<ShapeDef>, LoadError> {
     let vm_error = |e: mlua::Error| LoadError::Vm(e.to_string());
-    let shapes: Function = host_api(lua).and_then(|api| api.get("shapes")).map_err(vm_error)?;
+    let shapes: Function = host_api(lua)
+        .and_then(|api| api.get("shapes"))
+        .map_err(vm_error)?;
     let found: Vec<Table> = shapes.call(()).map_err(vm_error)?;
     let mut defs = Vec::with_capacity(found.len());
     for shape in found {
@@ -257,7 +259,11 @@ pub(crate) struct LuaShape {
 impl LuaShape {
     /// Starts the shape's thread and loads the files into its VM; returns once the VM is ready
     /// (or failed to load).
-    fn start(program: Arc<Program>, name: String, use_common_options: bool) -> Result<Self, LoadError> {
+    fn start(
+        program: Arc<Program>,
+        name: String,
+        use_common_options: bool,
+    ) -> Result<Self, LoadError> {
         let (requests, incoming) = mpsc::channel();
         let (reply, replies) = mpsc::channel();
         let (ready, loaded) = mpsc::channel();
@@ -278,7 +284,9 @@ impl LuaShape {
             Ok(Err(error)) => Err(error),
             Err(_) => {
                 shape.requests = None;
-                Err(LoadError::Vm("the load shape's thread ended while loading".to_owned()))
+                Err(LoadError::Vm(
+                    "the load shape's thread ended while loading".to_owned(),
+                ))
             }
         }
     }

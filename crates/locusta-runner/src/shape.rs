@@ -35,12 +35,13 @@ pub struct ShapeTick {
     pub users: u64,
     /// Users started (or stopped) per second; finite and > 0.
     pub spawn_rate: f64,
-    /// Run only these classes (by name); `None` runs every class.
+    /// Run only these classes (by name); `None` keeps the classes of the previous tick (every
+    /// class at first), as in Locust.
     pub user_classes: Option<Vec<String>>,
 }
 
 impl ShapeTick {
-    /// `users` of every class, reached at `spawn_rate` users per second.
+    /// `users`, reached at `spawn_rate` users per second, of the classes already selected.
     pub fn new(users: u64, spawn_rate: f64) -> Self {
         Self {
             users,

@@ -15,12 +15,13 @@ pub struct Stage {
     pub users: u64,
     /// Users started (or stopped) per second to get there.
     pub spawn_rate: f64,
-    /// Run only these classes during the stage; `None` runs every class.
+    /// Run only these classes during the stage; `None` keeps the classes of the stage before
+    /// (every class for the first), as Locust does.
     pub user_classes: Option<Vec<String>>,
 }
 
 impl Stage {
-    /// A stage of `users` (every class) until `until`, reached at `spawn_rate`.
+    /// A stage of `users` until `until`, reached at `spawn_rate`.
     pub fn new(until: Duration, users: u64, spawn_rate: f64) -> Self {
         Self {
             until,

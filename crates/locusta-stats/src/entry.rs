@@ -254,6 +254,26 @@ fn max_time(current: Option<f64>, candidate: f64) -> f64 {
     current.map_or(candidate, |c| c.max(candidate))
 }
 
+impl EntryStats {
+    /// Rebuilds an entry from the fields the snapshot wire format carries (`crate::wire`),
+    /// which reads them back through the public accessors.
+    pub(crate) fn from_parts(parts: crate::wire::EntryParts) -> Self {
+        Self {
+            num_requests: parts.num_requests,
+            num_none_requests: parts.num_none_requests,
+            num_failures: parts.num_failures,
+            total_response_time_us: parts.total_response_time_us,
+            min_response_time_us: parts.min_response_time_us.unwrap_or(u64::MAX),
+            max_response_time_us: parts.max_response_time_us.unwrap_or(0),
+            total_content_length: parts.total_content_length,
+            start_time: parts.start_time,
+            last_request_timestamp: parts.last_request_timestamp,
+            per_second: PerSecond::from_seconds(parts.seconds),
+            histogram: parts.histogram,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

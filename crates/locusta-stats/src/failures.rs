@@ -103,6 +103,24 @@ impl ExceptionStats {
     }
 }
 
+impl ErrorStats {
+    /// A row with these exact values, for the snapshot wire format's decoder (`crate::wire`).
+    pub(crate) fn from_parts(occurrences: u64, first_seen: f64, last_seen: f64) -> Self {
+        Self {
+            occurrences,
+            first_seen,
+            last_seen,
+        }
+    }
+}
+
+impl ExceptionStats {
+    /// A row with these exact values, for the snapshot wire format's decoder (`crate::wire`).
+    pub(crate) fn from_parts(count: u64, msg: String, nodes: BTreeSet<String>) -> Self {
+        Self { count, msg, nodes }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@ mod per_second;
 mod recorder;
 mod snapshot;
 mod view;
+mod wire;
 
 pub use clock::Clock;
 pub use entry::EntryStats;
@@ -34,4 +35,8 @@ pub use view::{
     AGGREGATED_NAME, EntryRow, ErrorRow, ExceptionRow, HISTORY_CAPACITY, HISTORY_INTERVAL, History,
     HistoryPoint, PERCENTILE_WINDOW, PERCENTILES_TO_CHART, PERCENTILES_TO_REPORT,
     PERCENTILES_TO_STATISTICS, RunState, RunView,
+};
+pub use wire::{
+    MAX_INFLATED_BYTES, SnapshotDecoder, SnapshotEncoder, WIRE_VERSION, WireCompression, WireError,
+    decode_snapshot,
 };

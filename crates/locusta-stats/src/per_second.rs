@@ -101,6 +101,25 @@ impl PerSecond {
     }
 }
 
+impl PerSecond {
+    /// The ring holding `seconds`, given as [`PerSecond::iter`] yields them: the decoder of
+    /// the snapshot wire format (`crate::wire`), so `from_seconds(ring.iter()) == ring`.
+    pub(crate) fn from_seconds(seconds: impl IntoIterator<Item = (u64, u64, u64)>) -> Self {
+        let mut ring = Self::default();
+        for (second, requests, failures) in seconds {
+            // Empty slots stay `Slot::default()`, as recording and merging leave them.
+            if requests != 0 || failures != 0 {
+                ring.add(Slot {
+                    second,
+                    requests,
+                    failures,
+                });
+            }
+        }
+        ring
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -177,3 +177,21 @@ impl Snapshot {
         self.total.num_requests() == 0 && self.errors.is_empty() && self.exceptions.is_empty()
     }
 }
+
+impl Snapshot {
+    /// A snapshot of exactly these rows, for the wire format's decoder (`crate::wire`), which
+    /// reads them back through the public accessors. A repeated key keeps its last row.
+    pub(crate) fn from_parts(
+        total: EntryStats,
+        entries: Vec<(EntryKey, EntryStats)>,
+        errors: Vec<(ErrorKey, ErrorStats)>,
+        exceptions: Vec<(String, ExceptionStats)>,
+    ) -> Self {
+        Self {
+            entries: entries.into_iter().collect(),
+            total,
+            errors: errors.into_iter().collect(),
+            exceptions: exceptions.into_iter().collect(),
+        }
+    }
+}

@@ -161,11 +161,14 @@ fn chosen_shape<'a>(
     }
 }
 
+/// Reads one field (under any of its names) from the request's fields.
+type FieldParser<T> = fn(&[(String, String)]) -> Result<T, Error>;
+
 /// Parses the first of `names` present with `parse`; `None` when none is present.
 fn optional<T>(
     fields: &[(String, String)],
     names: &[&'static str],
-    parse: fn(&[(String, String)]) -> Result<T, Error>,
+    parse: FieldParser<T>,
 ) -> Result<Option<T>, Error> {
     match aliased(fields, names) {
         Some(_) => parse(fields).map(Some),

@@ -22,12 +22,15 @@ use crate::{console, limits, logging, reports, shutdown, web_ui};
 /// The locustfile read when `-f` is not given (Locust's is `locustfile.py`).
 const DEFAULT_LOCUSTFILE: &str = "locustfile.lua";
 
-/// Runs the command line of this process against `classes`. See the crate docs.
+/// Runs the command line of this process against `classes`. See the crate docs. Options also
+/// come from config files and `LOCUST_*`/`LOCUSTA_*` variables, as for `locusta` itself
+/// (docs/configuration.md).
 pub fn run_cli(classes: Vec<UserClass>) -> ExitCode {
     run_cli_from(std::env::args_os(), classes)
 }
 
-/// Like [`run_cli`], with explicit arguments (the first one is the program name).
+/// Like [`run_cli`], with explicit arguments (the first one is the program name); config files
+/// and the environment are still read.
 pub fn run_cli_from<I, T>(args: I, classes: Vec<UserClass>) -> ExitCode
 where
     I: IntoIterator<Item = T>,

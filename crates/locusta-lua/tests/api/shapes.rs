@@ -68,7 +68,11 @@ fn the_stages_example_is_read_as_locusts_cumulative_stages() {
         (240.0, None),
     ];
     for (run_time, wanted) in expected {
-        assert_eq!(tick(shape.as_mut(), at(run_time)), wanted, "at {run_time} s");
+        assert_eq!(
+            tick(shape.as_mut(), at(run_time)),
+            wanted,
+            "at {run_time} s"
+        );
     }
 }
 
@@ -86,7 +90,11 @@ fn the_custom_shape_example_ticks_in_its_own_lua_vm() {
         (599.5, Some((600, 20.0))),
         (600.0, None),
     ] {
-        assert_eq!(tick(shape.as_mut(), at(run_time)), wanted, "at {run_time} s");
+        assert_eq!(
+            tick(shape.as_mut(), at(run_time)),
+            wanted,
+            "at {run_time} s"
+        );
     }
 }
 
@@ -163,7 +171,11 @@ end
         let error = shape.tick(&at(run_time)).unwrap_err();
         (error.message, error.traceback)
     };
-    assert!(message(&mut shape, 0.0).0.contains("tick() returned 1.5 users"));
+    assert!(
+        message(&mut shape, 0.0)
+            .0
+            .contains("tick() returned 1.5 users")
+    );
     assert!(
         message(&mut shape, 1.0)
             .0
@@ -174,7 +186,11 @@ end
             .0
             .contains("sleep() can only be called from a user's task")
     );
-    assert!(message(&mut shape, 3.0).0.contains("the spawn rate was nothing"));
+    assert!(
+        message(&mut shape, 3.0)
+            .0
+            .contains("the spawn rate was nothing")
+    );
     let (text, traceback) = message(&mut shape, 9.0);
     assert!(text.contains("locustfile.lua:18:"), "{text}");
     assert!(text.contains("attempt to index nil"), "{text}");
@@ -283,16 +299,16 @@ Later = Stages { { duration = 1, users = 1, spawn_rate = 1 } }
         shape.tick(&at(59.0)).unwrap(),
         Some(ShapeTick::new(10, 10.0).with_user_classes(["Web"]))
     );
-    assert_eq!(
-        shape.tick(&at(1e9)).unwrap(),
-        Some(ShapeTick::new(20, 2.0))
-    );
+    assert_eq!(shape.tick(&at(1e9)).unwrap(), Some(ShapeTick::new(20, 2.0)));
     let _ = Stage::new(Duration::ZERO, 0, 1.0);
 }
 
 /// An engine and runner over `file`'s classes and shape, on the current `LocalSet`, aiming
 /// HTTP users at `host`.
-fn start_runner(file: &Locustfile, host: Option<String>) -> (RunnerHandle, JoinHandle<Arc<RunView>>) {
+fn start_runner(
+    file: &Locustfile,
+    host: Option<String>,
+) -> (RunnerHandle, JoinHandle<Arc<RunView>>) {
     let classes: Arc<[UserClass]> = Arc::from(file.user_classes());
     let clock = Clock::start();
     let mut resources = Resources::default();
@@ -403,7 +419,11 @@ async fn the_stages_example_runs_against_the_demo_target() {
         runner.await.unwrap()
     })
     .await;
-    assert_eq!(origin.elapsed(), Duration::from_millis(240_500), "the shape ended the run");
+    assert_eq!(
+        origin.elapsed(),
+        Duration::from_millis(240_500),
+        "the shape ended the run"
+    );
     assert_eq!(finished.user_count(), 0);
     let served = target.count("GET", "/");
     assert!(served > 1000, "{served} requests");
@@ -415,5 +435,10 @@ async fn the_stages_example_runs_against_the_demo_target() {
         "recorded {recorded}, served {served}"
     );
     assert_eq!(finished.total().num_failures(), 0);
-    assert!(finished.exceptions().is_empty());
+    let exceptions: Vec<String> = finished
+        .exceptions()
+        .iter()
+        .map(|row| format!("{} ({}x)\n{}", row.msg(), row.count(), row.traceback()))
+        .collect();
+    assert!(exceptions.is_empty(), "{}", exceptions.join("\n"));
 }

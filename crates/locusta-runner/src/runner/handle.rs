@@ -19,14 +19,16 @@ pub struct Target {
     /// Stop (headless: quit) this long after the start; `None` runs until told otherwise (an
     /// edit without a run time keeps the running deadline).
     pub run_time: Option<Duration>,
-    /// Run only these classes (by name); `None` runs every class. When the selection changes
+    /// Run only these classes (by name). `None` keeps the running test's selection (an edit),
+    /// or runs every class when a new test starts, as in Locust. When the selection changes
     /// mid-run, users of classes no longer selected are stopped and the mix is rebuilt, both at
-    /// the spawn rate.
+    /// the spawn rate (Locust keeps them: its issue #2714).
     pub user_classes: Option<Vec<String>>,
 }
 
 impl Target {
-    /// `users` of every class at `spawn_rate`, without a run time.
+    /// `users` at `spawn_rate`, without a run time or class selection (every class for a new
+    /// test, the running test's classes for an edit).
     pub fn new(users: u64, spawn_rate: f64) -> Self {
         Self {
             users,

@@ -249,10 +249,16 @@ impl Runner {
         self.publish();
     }
 
-    /// The class indices `names` select (all classes for `None`), sorted, or why not.
+    /// The class indices `names` select, sorted, or why not. `None` keeps the running test's
+    /// selection, and selects every class for a new test (Locust forgets the selection when a
+    /// test stops).
     fn resolve_classes(&self, names: Option<&[String]>) -> Result<Vec<usize>, String> {
         let Some(names) = names else {
-            return Ok((0..self.classes.len()).collect());
+            return Ok(if self.is_idle() {
+                (0..self.classes.len()).collect()
+            } else {
+                self.selection.clone()
+            });
         };
         if names.is_empty() {
             return Err("no user class was selected".to_owned());

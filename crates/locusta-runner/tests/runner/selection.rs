@@ -77,10 +77,25 @@ async fn dropping_a_class_mid_run_stops_its_users_newest_first_at_the_spawn_rate
         assert_eq!(handle.view().state(), RunState::Running);
         assert_eq!(handle.view().users_by_class(), [0, 6]);
 
-        // Back to every class (no selection): the weighted mix is rebuilt, B users are kept.
-        handle.start(Target::new(6, 100.0));
+        // An edit without a selection keeps the running test's classes, as in Locust.
+        handle.start(Target::new(8, 100.0));
+        wait_secs(1.0).await;
+        assert_eq!(alive_by_class(&log), counts(&[("B", 8)]));
+
+        // Both classes again: the weighted mix is rebuilt, B users are kept.
+        handle.start(Target {
+            user_classes: only(&["A", "B"]),
+            ..Target::new(6, 100.0)
+        });
         wait_secs(1.0).await;
         assert_eq!(alive_by_class(&log), counts(&[("A", 3), ("B", 3)]));
+
+        // A new test without a selection runs every class.
+        handle.stop();
+        wait_secs(1.0).await;
+        handle.start(Target::new(4, 100.0));
+        wait_secs(1.0).await;
+        assert_eq!(alive_by_class(&log), counts(&[("A", 2), ("B", 2)]));
         handle.quit();
         runner.await.unwrap();
     })
@@ -90,7 +105,7 @@ async fn dropping_a_class_mid_run_stops_its_users_newest_first_at_the_spawn_rate
         .filter(|(_, class, _)| *class == "B")
         .map(|(user, _, _)| *user)
         .collect();
-    assert_eq!(b_users.len(), 6, "no B user was replaced by another");
+    assert_eq!(b_users.len(), 8 + 2, "no B user was replaced by another");
 }
 
 #[tokio::test(start_paused = true)]

@@ -227,7 +227,9 @@ async fn stages_with_user_classes_run_only_those_classes() {
     let stages = Stages::new(vec![
         Stage::new(Duration::from_secs(10), 4, 10.0).with_user_classes(["A"]),
         Stage::new(Duration::from_secs(20), 4, 10.0).with_user_classes(["B"]),
-        Stage::new(Duration::from_secs(30), 4, 10.0),
+        Stage::new(Duration::from_secs(30), 4, 10.0).with_user_classes(["A", "B"]),
+        // No classes: the previous stage's, as in Locust.
+        Stage::new(Duration::from_secs(40), 8, 10.0),
     ])
     .unwrap();
     local(async {
@@ -248,6 +250,11 @@ async fn stages_with_user_classes_run_only_those_classes() {
         assert_eq!(
             alive_by_class(&log),
             [("A", 2), ("B", 2)].into_iter().collect()
+        );
+        wait_secs(10.0).await;
+        assert_eq!(
+            alive_by_class(&log),
+            [("A", 4), ("B", 4)].into_iter().collect()
         );
         runner.await.unwrap();
     })

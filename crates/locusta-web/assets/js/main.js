@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { Charts } from "./charts.js";
 import { byId, setText } from "./dom.js";
-import { allowCancel, setupEditDialog, setupStartForm } from "./form.js";
+import { allowCancel, setupEditDialog, setupStartForm, shapeDrivesTest } from "./form.js";
 import { ACTIVE_STATES, IDLE_STATES, renderButtons, renderHeader, renderHost } from "./header.js";
 import { renderExceptions, renderFailures, renderRatios, renderStats } from "./tables.js";
 import { Tabs } from "./tabs.js";
@@ -59,6 +59,8 @@ function applyState(state) {
   byId("dashboard").hidden = showForm;
   allowCancel(state !== "ready");
   renderButtons(state, page.formOpen);
+  // A load shape's test cannot be edited (Locust: "Editing is disabled").
+  if (shapeDrivesTest()) byId("edit-button").hidden = true;
 }
 
 /** Forgets the charts' points: the next poll loads the server's history whole. */

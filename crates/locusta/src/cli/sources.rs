@@ -274,9 +274,9 @@ fn collect(
     let mut settings = Settings::new();
     if let Some(home) = &sources.home {
         for name in [".locust.conf", ".locusta.conf"] {
-            if let Some(text) = read(&home.join(name), false, &format!("~/{name}"))? {
-                let layer = conf_layer(table, &text, &format!("~/{name}"))?;
-                settings.extend(layer);
+            let shown = format!("~/{name}");
+            if let Some(text) = read(&home.join(name), false, &shown)? {
+                settings.extend(conf_layer(table, &text, &shown)?);
             }
         }
     }

@@ -1,0 +1,845 @@
+//! The master's one task: registry, dispatch, statistics and timers.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use locusta_stats::{Snapshot, SnapshotDecoder};
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::view::{ClusterTarget, ClusterView, MasterState, StopReason, WorkerInfo, WorkerStatus};
+use super::{Command, MasterConfig};
+use crate::ClusterError;
+use crate::dispatch::{WorkerPlace, dispatch, dispatch_order, spawn_rates};
+use crate::protocol::handshake::check_classes;
+use crate::protocol::{
+    ClassTarget, Hello, PROTOCOL_VERSION, Ready, Refused, Spawn, ToMaster, ToWorker, Welcome,
+    WorkerHeartbeat, WorkerState, check_hello,
+};
+use crate::transport::{Listener, MasterLink};
+
+type ConnId = u64;
+
+/// Inbound messages of all connections, tagged with their connection; `None` = closed.
+type Event = (ConnId, Option<ToMaster>);
+
+/// One open connection.
+struct Connection {
+    sender: mpsc::Sender<ToWorker>,
+    peer: String,
+    /// The worker it belongs to, once it said hello.
+    worker: Option<String>,
+    opened_at: Instant,
+    forwarder: JoinHandle<()>,
+}
+
+/// One known worker.
+struct Record {
+    info: WorkerInfo,
+    conn: Option<ConnId>,
+    /// It sent `Ready` on its current or an earlier connection (its classes are checked).
+    loaded: bool,
+    missing_since: Option<Instant>,
+    cpu_warned: bool,
+}
+
+pub(super) struct Core<L> {
+    config: MasterConfig,
+    listener: Option<L>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    commands_open: bool,
+    events_tx: mpsc::Sender<Event>,
+    events: mpsc::Receiver<Event>,
+    views: watch::Sender<Arc<ClusterView>>,
+    connections: HashMap<ConnId, Connection>,
+    workers: HashMap<String, Record>,
+    next_conn: ConnId,
+    next_index: u32,
+    state: MasterState,
+    stop_reason: Option<StopReason>,
+    target: Option<ClusterTarget>,
+    snapshot: Arc<Snapshot>,
+    decoder: SnapshotDecoder,
+    cpu_warning: bool,
+    dirty: bool,
+    last_published: Instant,
+    quit_deadline: Option<Instant>,
+}
+
+/// Far enough to mean "no timer" without overflowing `Instant`.
+const NO_DEADLINE: Duration = Duration::from_secs(3600);
+
+impl<L: Listener> Core<L> {
+    pub(super) fn new(
+        config: MasterConfig,
+        listener: L,
+        commands: mpsc::UnboundedReceiver<Command>,
+    ) -> (Self, watch::Receiver<Arc<ClusterView>>) {
+        let snapshot = Arc::new(Snapshot::new(config.clock.now_unix_secs()));
+        let initial = ClusterView {
+            state: MasterState::Ready,
+            stop_reason: None,
+            target: None,
+            workers: Vec::new(),
+            snapshot: Arc::clone(&snapshot),
+            users_per_class: vec![0; config.classes.len()],
+            cpu_warning: false,
+        };
+        let (views, views_rx) = watch::channel(Arc::new(initial));
+        let (events_tx, events) = mpsc::channel(1024);
+        let core = Self {
+            config,
+            listener: Some(listener),
+            commands,
+            commands_open: true,
+            events_tx,
+            events,
+            views,
+            connections: HashMap::new(),
+            workers: HashMap::new(),
+            next_conn: 1,
+            next_index: 0,
+            state: MasterState::Ready,
+            stop_reason: None,
+            target: None,
+            snapshot,
+            decoder: SnapshotDecoder::new(),
+            cpu_warning: false,
+            dirty: false,
+            last_published: Instant::now(),
+            quit_deadline: None,
+        };
+        (core, views_rx)
+    }
+
+    pub(super) async fn run(mut self) -> Arc<ClusterView> {
+        loop {
+            let now = Instant::now();
+            if let Some(deadline) = self.quit_deadline {
+                let workers_left = self.connections.values().any(|c| c.worker.is_some());
+                if !workers_left || now >= deadline {
+                    if workers_left {
+                        tracing::warn!(
+                            "Timeout waiting for all workers to quit; their last statistics may \
+                             be missing"
+                        );
+                    }
+                    break;
+                }
+            }
+            let wake = self.next_deadline(now);
+            tokio::select! {
+                command = self.commands.recv(), if self.commands_open => match command {
+                    Some(command) => self.command(command),
+                    None => {
+                        // Every handle is gone: nobody can stop us any more, so quit.
+                        self.commands_open = false;
+                        self.quit();
+                    }
+                },
+                event = self.events.recv() => {
+                    let (conn, message) = event.expect("the core holds a sender");
+                    self.event(conn, message);
+                }
+                link = accept(&mut self.listener) => match link {
+                    Some(link) => self.accepted(link),
+                    None => self.listener = None,
+                },
+                () = tokio::time::sleep_until(wake) => self.timers(),
+            }
+            if self.dirty && Instant::now() >= self.last_published + self.config.view_interval {
+                self.publish();
+            }
+        }
+        for (_, connection) in self.connections.drain() {
+            connection.forwarder.abort();
+        }
+        self.publish();
+        self.views.borrow().clone()
+    }
+
+    // ----- commands -------------------------------------------------------------------------
+
+    fn command(&mut self, command: Command) {
+        match command {
+            Command::Start(target, reply) => {
+                let _ = reply.send(self.start(target));
+            }
+            Command::Stop => self.stop_test(StopReason::Requested),
+            Command::ResetStats => {
+                tracing::info!("Resetting stats");
+                let now = self.config.clock.now_unix_secs();
+                Arc::make_mut(&mut self.snapshot).reset(now);
+                self.publish();
+            }
+            Command::Quit => self.quit(),
+        }
+    }
+
+    fn start(&mut self, target: ClusterTarget) -> Result<(), ClusterError> {
+        if target.per_class.len() != self.config.classes.len() {
+            return Err(ClusterError::TargetClasses {
+                given: target.per_class.len(),
+                expected: self.config.classes.len(),
+            });
+        }
+        if !(target.spawn_rate.is_finite() && target.spawn_rate > 0.0) {
+            return Err(ClusterError::Protocol(format!(
+                "the spawn rate must be a number above 0, not {}",
+                target.spawn_rate
+            )));
+        }
+        if self.state == MasterState::Quitting {
+            return Err(ClusterError::MasterStopped);
+        }
+        if self.ready_ids().is_empty() {
+            return Err(ClusterError::NoWorkers);
+        }
+        if matches!(
+            self.state,
+            MasterState::Ready | MasterState::Stopping | MasterState::Stopped
+        ) {
+            // A new test: Locust clears statistics and exceptions on a start from idle.
+            self.snapshot = Arc::new(Snapshot::new(self.config.clock.now_unix_secs()));
+            self.stop_reason = None;
+        }
+        tracing::info!(
+            "Sending spawn jobs of {} users at {:.2} spawn rate to {} ready workers",
+            target.users(),
+            target.spawn_rate,
+            self.ready_ids().len()
+        );
+        self.target = Some(target);
+        self.state = MasterState::Spawning;
+        self.redispatch(true);
+        self.check_progress();
+        self.publish();
+        Ok(())
+    }
+
+    fn stop_test(&mut self, reason: StopReason) {
+        if matches!(
+            self.state,
+            MasterState::Quitting | MasterState::Stopped | MasterState::Ready
+        ) && self.target.is_none()
+        {
+            return;
+        }
+        self.target = None;
+        self.stop_reason = Some(reason);
+        self.state = MasterState::Stopping;
+        let ids: Vec<String> = self.workers.keys().cloned().collect();
+        for id in ids {
+            let record = self.workers.get_mut(&id).expect("listed");
+            record.info.assigned = None;
+            if let Some(conn) = record.conn {
+                self.send(conn, ToWorker::Stop);
+            }
+        }
+        self.check_progress();
+        self.publish();
+    }
+
+    fn quit(&mut self) {
+        if self.state == MasterState::Quitting {
+            return;
+        }
+        tracing::info!("Telling the workers to quit");
+        self.target = None;
+        self.state = MasterState::Quitting;
+        self.quit_deadline = Some(Instant::now() + self.config.quit_timeout);
+        let conns: Vec<(ConnId, bool)> = self
+            .connections
+            .iter()
+            .map(|(&conn, c)| (conn, c.worker.is_some()))
+            .collect();
+        for (conn, bound) in conns {
+            if bound {
+                self.send(conn, ToWorker::Quit);
+            } else {
+                self.close(conn);
+            }
+        }
+        self.publish();
+    }
+
+    // ----- connections ------------------------------------------------------------------------
+
+    fn accepted(&mut self, link: MasterLink) {
+        let conn = self.next_conn;
+        self.next_conn += 1;
+        let MasterLink {
+            sender,
+            mut receiver,
+            peer,
+        } = link;
+        let events = self.events_tx.clone();
+        let forwarder = tokio::spawn(async move {
+            while let Some(message) = receiver.recv().await {
+                if events.send((conn, Some(message))).await.is_err() {
+                    return;
+                }
+            }
+            let _ = events.send((conn, None)).await;
+        });
+        tracing::debug!("Connection from {peer}");
+        self.connections.insert(
+            conn,
+            Connection {
+                sender,
+                peer,
+                worker: None,
+                opened_at: Instant::now(),
+                forwarder,
+            },
+        );
+    }
+
+    /// Drops a connection (the transport closes it once queued messages are written).
+    fn close(&mut self, conn: ConnId) {
+        if let Some(connection) = self.connections.remove(&conn) {
+            connection.forwarder.abort();
+        }
+    }
+
+    fn send(&mut self, conn: ConnId, message: ToWorker) {
+        let Some(connection) = self.connections.get(&conn) else {
+            return;
+        };
+        match connection.sender.try_send(message) {
+            Ok(()) | Err(TrySendError::Closed(_)) => {}
+            Err(TrySendError::Full(_)) => {
+                // Never wait on one worker: one that does not read its messages is as good
+                // as gone.
+                tracing::warn!(
+                    "{} does not read its messages; closing its connection",
+                    connection.peer
+                );
+                self.connection_lost(conn);
+            }
+        }
+    }
+
+    fn refuse(&mut self, conn: ConnId, reason: String) {
+        self.send(conn, ToWorker::Refused(Refused { reason }));
+        self.close(conn);
+    }
+
+    fn event(&mut self, conn: ConnId, message: Option<ToMaster>) {
+        let Some(connection) = self.connections.get(&conn) else {
+            return; // closed by us; late messages are dropped
+        };
+        let Some(message) = message else {
+            self.connection_lost(conn);
+            return;
+        };
+        match (connection.worker.clone(), message) {
+            (None, ToMaster::Hello(hello)) => self.hello(conn, hello),
+            (None, other) => {
+                tracing::warn!(
+                    "{} sent {} before saying hello; closing the connection",
+                    connection.peer,
+                    kind(&other)
+                );
+                self.close(conn);
+            }
+            (Some(id), message) => self.worker_message(&id, conn, message),
+        }
+    }
+
+    /// The peer closed the connection (or we gave it up).
+    fn connection_lost(&mut self, conn: ConnId) {
+        let Some(connection) = self.connections.remove(&conn) else {
+            return;
+        };
+        connection.forwarder.abort();
+        let Some(id) = connection.worker else {
+            return;
+        };
+        let Some(record) = self.workers.get_mut(&id) else {
+            return;
+        };
+        if record.conn != Some(conn) {
+            return; // an older connection of a worker that reconnected
+        }
+        record.conn = None;
+        if self.state == MasterState::Quitting {
+            self.workers.remove(&id);
+            self.dirty = true;
+        } else if record.info.status != WorkerStatus::Missing {
+            self.mark_missing(&id, "disconnected");
+        }
+    }
+
+    // ----- worker messages --------------------------------------------------------------------
+
+    fn hello(&mut self, conn: ConnId, hello: Hello) {
+        let peer = self.connections[&conn].peer.clone();
+        let refusal = if self.state == MasterState::Quitting {
+            Some("the master is shutting down".to_owned())
+        } else if let Err(reason) = check_hello(&hello, &self.config.locusta_version) {
+            Some(reason)
+        } else if hello.wants_locustfile && self.config.locustfile.is_none() {
+            Some(
+                "the worker asked for the master's locustfile (-f -), but this master has none \
+                 to send"
+                    .to_owned(),
+            )
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            tracing::warn!("Refused worker {:?} from {peer}: {reason}", hello.worker_id);
+            self.refuse(conn, reason);
+            return;
+        }
+        if hello.locusta_version != self.config.locusta_version {
+            tracing::info!(
+                "Worker {} runs Locusta {}, the master {} (same protocol {PROTOCOL_VERSION})",
+                hello.worker_id,
+                hello.locusta_version,
+                self.config.locusta_version
+            );
+        }
+        let now = Instant::now();
+        let id = hello.worker_id.clone();
+        let mut was_ready = false;
+        let mut replaced = None;
+        let index = match self.workers.get_mut(&id) {
+            Some(record) => {
+                // The same worker again (it lost us, or a network blip broke the connection).
+                was_ready = record.info.status.is_ready() && record.conn.is_some();
+                replaced = record.conn.replace(conn);
+                record.info.status = WorkerStatus::Connecting;
+                record.info.hostname = hello.hostname.clone();
+                record.info.last_heard = now;
+                record.info.assigned = None;
+                record.missing_since = None;
+                record.loaded = false;
+                tracing::info!(
+                    "Worker {id} (index {}) reconnected from {peer}",
+                    record.info.index
+                );
+                record.info.index
+            }
+            None => {
+                let index = self.next_index;
+                self.next_index += 1;
+                self.workers.insert(
+                    id.clone(),
+                    Record {
+                        info: WorkerInfo {
+                            id: id.clone(),
+                            hostname: hello.hostname.clone(),
+                            index,
+                            status: WorkerStatus::Connecting,
+                            users_per_class: vec![0; self.config.classes.len()],
+                            cpu_percent: 0.0,
+                            memory_bytes: 0,
+                            last_heard: now,
+                            assigned: None,
+                        },
+                        conn: Some(conn),
+                        loaded: false,
+                        missing_since: None,
+                        cpu_warned: false,
+                    },
+                );
+                tracing::info!("Worker {id} (index {index}) connected from {peer}");
+                index
+            }
+        };
+        if let Some(old) = replaced.filter(|&old| old != conn) {
+            self.close(old);
+        }
+        self.connections.get_mut(&conn).expect("open").worker = Some(id);
+        let welcome = Welcome {
+            protocol_version: PROTOCOL_VERSION,
+            locusta_version: self.config.locusta_version.clone(),
+            index,
+            heartbeat_interval_ms: millis(self.config.heartbeat_interval),
+            heartbeat_timeout_ms: millis(self.config.heartbeat_timeout),
+            report_interval_ms: millis(self.config.report_interval),
+            locustfile: hello
+                .wants_locustfile
+                .then(|| self.config.locustfile.clone())
+                .flatten(),
+        };
+        self.send(conn, ToWorker::Welcome(welcome));
+        if was_ready {
+            // Its users stopped when it lost us; the others take them until it is ready.
+            self.redispatch(false);
+        }
+        self.publish();
+    }
+
+    fn worker_message(&mut self, id: &str, conn: ConnId, message: ToMaster) {
+        let now = Instant::now();
+        let record = self
+            .workers
+            .get_mut(id)
+            .expect("bound workers are registered");
+        record.info.last_heard = now;
+        let mut healed = false;
+        if record.info.status == WorkerStatus::Missing {
+            record.missing_since = None;
+            record.info.status = if record.loaded {
+                WorkerStatus::Ready
+            } else {
+                WorkerStatus::Connecting
+            };
+            healed = record.loaded;
+            tracing::info!("Worker {id} is back, no longer missing");
+        }
+        self.dirty = true;
+        match message {
+            ToMaster::Hello(_) => {
+                tracing::warn!("Worker {id} said hello twice; ignored");
+            }
+            ToMaster::Ready(ready) => {
+                self.ready(id, conn, ready);
+                return;
+            }
+            ToMaster::Heartbeat(heartbeat) => self.heartbeat(id, conn, heartbeat),
+            ToMaster::Stats(report) => match self.decoder.decode_from_node(&report.snapshot, id) {
+                Ok(delta) => Arc::make_mut(&mut self.snapshot).merge(&delta),
+                Err(error) => {
+                    tracing::warn!("Dropped a statistics report of worker {id}: {error}");
+                }
+            },
+            ToMaster::SpawnFailed { reason } => {
+                tracing::error!("Worker {id} could not obey its spawn order: {reason}");
+            }
+            ToMaster::Quit => {
+                let record = self.workers.remove(id).expect("registered");
+                self.close(conn);
+                tracing::info!(
+                    "Worker {id} (index {}) quit. {} workers ready.",
+                    record.info.index,
+                    self.ready_ids().len()
+                );
+                self.redispatch(false);
+                self.check_progress();
+                self.publish();
+                return;
+            }
+        }
+        if healed {
+            self.redispatch(false);
+            self.publish();
+        }
+        self.check_progress();
+    }
+
+    fn ready(&mut self, id: &str, conn: ConnId, ready: Ready) {
+        if let Err(reason) = check_classes(&self.config.classes, &ready.classes) {
+            tracing::warn!("Refused worker {id}: {reason}");
+            self.workers.remove(id);
+            self.refuse(conn, reason);
+            self.publish();
+            return;
+        }
+        let record = self.workers.get_mut(id).expect("registered");
+        record.loaded = true;
+        if record.info.status == WorkerStatus::Connecting {
+            record.info.status = WorkerStatus::Ready;
+        }
+        let index = record.info.index;
+        tracing::info!(
+            "Worker {id} (index {index}) reported as ready. {} workers connected.",
+            self.ready_ids().len()
+        );
+        // A worker joining a running test takes its share (Locust rebalances on join too).
+        self.redispatch(false);
+        self.check_progress();
+        self.publish();
+    }
+
+    fn heartbeat(&mut self, id: &str, conn: ConnId, heartbeat: WorkerHeartbeat) {
+        let classes = self.config.classes.len();
+        let threshold = self.config.cpu_warning_percent;
+        let record = self.workers.get_mut(id).expect("registered");
+        if record.loaded {
+            record.info.status = match heartbeat.state {
+                WorkerState::Ready => WorkerStatus::Ready,
+                WorkerState::Spawning => WorkerStatus::Spawning,
+                WorkerState::Running => WorkerStatus::Running,
+                WorkerState::Stopping => WorkerStatus::Stopping,
+            };
+        }
+        if heartbeat.users_per_class.len() == classes {
+            record.info.users_per_class = heartbeat.users_per_class;
+        }
+        record.info.cpu_percent = heartbeat.cpu_percent;
+        record.info.memory_bytes = heartbeat.memory_bytes;
+        if heartbeat.cpu_percent > threshold && !record.cpu_warned {
+            record.cpu_warned = true;
+            self.cpu_warning = true;
+            tracing::warn!(
+                "Worker {id} exceeded the CPU threshold ({:.0} % > {threshold:.0} %): its \
+                 response times may be inaccurate; add workers",
+                heartbeat.cpu_percent
+            );
+        }
+        self.send(conn, ToWorker::Heartbeat);
+    }
+
+    fn mark_missing(&mut self, id: &str, why: &str) {
+        let Some(record) = self.workers.get_mut(id) else {
+            return;
+        };
+        record.info.status = WorkerStatus::Missing;
+        record.info.assigned = None;
+        record.missing_since = Some(Instant::now());
+        tracing::warn!("Worker {id} {why}, setting state to missing.");
+        self.redispatch(false);
+        self.check_progress();
+        self.publish();
+    }
+
+    // ----- dispatch ---------------------------------------------------------------------------
+
+    /// Ready, connected workers, in dispatch order.
+    fn ready_ids(&self) -> Vec<String> {
+        let ready: Vec<&Record> = self
+            .workers
+            .values()
+            .filter(|r| r.info.status.is_ready() && r.conn.is_some())
+            .collect();
+        let places: Vec<WorkerPlace<'_>> = ready
+            .iter()
+            .map(|r| WorkerPlace {
+                host: &r.info.hostname,
+                index: r.info.index,
+            })
+            .collect();
+        dispatch_order(&places)
+            .into_iter()
+            .map(|i| ready[i].info.id.clone())
+            .collect()
+    }
+
+    /// Splits the target over the ready workers again and sends the changed assignments (all
+    /// of them when `force`, e.g. for a new spawn rate or host). Stops the test when no worker
+    /// is left.
+    fn redispatch(&mut self, force: bool) {
+        if !matches!(self.state, MasterState::Spawning | MasterState::Running) {
+            return;
+        }
+        let Some(target) = self.target.clone() else {
+            return;
+        };
+        let ids = self.ready_ids();
+        if ids.is_empty() {
+            tracing::warn!("The last worker is gone, stopping test.");
+            self.stop_test(StopReason::LastWorkerLost);
+            return;
+        }
+        let current: Vec<Vec<u64>> = ids
+            .iter()
+            .map(|id| {
+                let info = &self.workers[id].info;
+                info.assigned
+                    .clone()
+                    .unwrap_or_else(|| info.users_per_class.clone())
+            })
+            .collect();
+        let next = dispatch(&target.per_class, &current);
+        let rates = spawn_rates(&current, &next, target.spawn_rate);
+        let mut changed = false;
+        for ((id, users), rate) in ids.iter().zip(next).zip(rates) {
+            let record = self.workers.get_mut(id).expect("listed");
+            if !force && record.info.assigned.as_ref() == Some(&users) {
+                continue;
+            }
+            changed = true;
+            let spawn = Spawn {
+                targets: self
+                    .config
+                    .classes
+                    .iter()
+                    .zip(&users)
+                    .map(|(class, &users)| ClassTarget {
+                        class: class.clone(),
+                        users,
+                    })
+                    .collect(),
+                spawn_rate: rate,
+                host: target.host.clone(),
+            };
+            record.info.assigned = Some(users);
+            let conn = record.conn.expect("ready workers are connected");
+            self.send(conn, ToWorker::Spawn(spawn));
+        }
+        if changed && self.state == MasterState::Running {
+            self.state = MasterState::Spawning;
+        }
+    }
+
+    /// Moves from spawning to running once every ready worker reports its assignment, and from
+    /// stopping to stopped once they report no users.
+    fn check_progress(&mut self) {
+        let ready: Vec<&Record> = self
+            .workers
+            .values()
+            .filter(|r| r.info.status.is_ready() && r.conn.is_some())
+            .collect();
+        match self.state {
+            MasterState::Spawning => {
+                let done = ready
+                    .iter()
+                    .all(|r| r.info.assigned.as_ref() == Some(&r.info.users_per_class));
+                if done && !ready.is_empty() {
+                    self.state = MasterState::Running;
+                    let counts = self.users_per_class();
+                    let by_class: Vec<String> = self
+                        .config
+                        .classes
+                        .iter()
+                        .zip(&counts)
+                        .map(|(class, users)| format!("{class:?}: {users}"))
+                        .collect();
+                    tracing::info!(
+                        "All users spawned: {{{}}} ({} total users)",
+                        by_class.join(", "),
+                        counts.iter().sum::<u64>()
+                    );
+                    self.publish();
+                }
+            }
+            MasterState::Stopping if ready.iter().all(|r| r.info.users() == 0) => {
+                self.state = MasterState::Stopped;
+                self.publish();
+            }
+            _ => {}
+        }
+    }
+
+    fn users_per_class(&self) -> Vec<u64> {
+        let mut sum = vec![0; self.config.classes.len()];
+        for record in self.workers.values() {
+            if record.info.status.is_ready() && record.conn.is_some() {
+                for (total, users) in sum.iter_mut().zip(&record.info.users_per_class) {
+                    *total += users;
+                }
+            }
+        }
+        sum
+    }
+
+    // ----- timers and views -------------------------------------------------------------------
+
+    fn next_deadline(&self, now: Instant) -> Instant {
+        let mut next = now + NO_DEADLINE;
+        for connection in self.connections.values() {
+            if connection.worker.is_none() {
+                next = next.min(connection.opened_at + self.config.hello_timeout);
+            }
+        }
+        for record in self.workers.values() {
+            next = next.min(match record.missing_since {
+                Some(since) => since + self.config.missing_removal,
+                None => record.info.last_heard + self.config.heartbeat_timeout,
+            });
+        }
+        if self.dirty {
+            next = next.min(self.last_published + self.config.view_interval);
+        }
+        if let Some(deadline) = self.quit_deadline {
+            next = next.min(deadline);
+        }
+        next
+    }
+
+    fn timers(&mut self) {
+        let now = Instant::now();
+        let silent: Vec<ConnId> = self
+            .connections
+            .iter()
+            .filter(|(_, c)| c.worker.is_none() && now >= c.opened_at + self.config.hello_timeout)
+            .map(|(&conn, _)| conn)
+            .collect();
+        for conn in silent {
+            tracing::warn!(
+                "{} said no hello within {} s; closing the connection",
+                self.connections[&conn].peer,
+                self.config.hello_timeout.as_secs()
+            );
+            self.close(conn);
+        }
+        let mut missing = Vec::new();
+        let mut forgotten = Vec::new();
+        for (id, record) in &self.workers {
+            match record.missing_since {
+                Some(since) if now >= since + self.config.missing_removal => {
+                    forgotten.push(id.clone());
+                }
+                None if now >= record.info.last_heard + self.config.heartbeat_timeout => {
+                    missing.push(id.clone());
+                }
+                _ => {}
+            }
+        }
+        missing.sort();
+        forgotten.sort();
+        let timeout = self.config.heartbeat_timeout;
+        for id in missing {
+            let why = format!("sent no heartbeat for {} s", timeout.as_secs_f64());
+            self.mark_missing(&id, &why);
+        }
+        for id in forgotten {
+            let record = self.workers.remove(&id).expect("listed");
+            if let Some(conn) = record.conn {
+                self.close(conn);
+            }
+            tracing::info!(
+                "Worker {id} was missing for {} s and is forgotten",
+                self.config.missing_removal.as_secs()
+            );
+            self.publish();
+        }
+    }
+
+    fn publish(&mut self) {
+        let mut workers: Vec<WorkerInfo> = self.workers.values().map(|r| r.info.clone()).collect();
+        workers.sort_by_key(|w| w.index);
+        let view = ClusterView {
+            state: self.state,
+            stop_reason: self.stop_reason,
+            target: self.target.clone(),
+            workers,
+            snapshot: Arc::clone(&self.snapshot),
+            users_per_class: self.users_per_class(),
+            cpu_warning: self.cpu_warning,
+        };
+        self.views.send_replace(Arc::new(view));
+        self.dirty = false;
+        self.last_published = Instant::now();
+    }
+}
+
+/// The listener's next connection, or never once it is closed.
+async fn accept<L: Listener>(listener: &mut Option<L>) -> Option<MasterLink> {
+    match listener {
+        Some(listener) => listener.accept().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn kind(message: &ToMaster) -> &'static str {
+    match message {
+        ToMaster::Hello(_) => "hello",
+        ToMaster::Ready(_) => "ready",
+        ToMaster::Heartbeat(_) => "a heartbeat",
+        ToMaster::Stats(_) => "statistics",
+        ToMaster::SpawnFailed { .. } => "a spawn failure",
+        ToMaster::Quit => "quit",
+    }
+}
