@@ -39,6 +39,8 @@ const OP_DONE: i64 = 0;
 const OP_FAILED: i64 = 1;
 const OP_STOP: i64 = 2;
 const OP_NOW: i64 = 3;
+/// `self:interrupt(reschedule)` in a TaskSet: yields the flag as its second value.
+const OP_INTERRUPT: i64 = 4;
 const OP_SLEEP: i64 = 5;
 const OP_RECORD: i64 = 6;
 const OP_COOKIE: i64 = 7;
@@ -75,6 +77,10 @@ enum Call {
     OnStart,
     Task(usize),
     OnStop,
+    /// Entering TaskSet number n: a new TaskSet instance and its `on_start`.
+    EnterSet(usize),
+    /// Leaving TaskSet number n: its `on_stop`.
+    LeaveSet(usize),
 }
 
 /// What to resume the coroutine with.
@@ -92,6 +98,7 @@ enum Step {
     Failed(LuaError),
     Stop,
     Now,
+    Interrupt(bool),
     Request(Method, Option<Box<RequestSpec>>),
     Sleep(Duration),
     Record {
@@ -178,6 +185,9 @@ impl LuaUser {
                 Step::Failed(error) => return self.end(Err(TaskError::Failed(Box::new(error)))),
                 Step::Stop => return self.end(Err(TaskError::StopUser)),
                 Step::Now => return self.end(Err(TaskError::RescheduleImmediately)),
+                Step::Interrupt(reschedule) => {
+                    return self.end(Err(TaskError::Interrupt { reschedule }));
+                }
                 Step::Request(method, spec) => {
                     self.settle();
                     self.request(method, spec).await
@@ -271,6 +281,7 @@ impl LuaUser {
             Call::OnStart => &self.class.on_start_label,
             Call::Task(index) => &self.class.task_labels[index],
             Call::OnStop => &self.class.on_stop_label,
+            Call::EnterSet(set) | Call::LeaveSet(set) => &self.class.sets[set].label,
         };
         // SAFETY: `thread` is the user's coroutine, alive while `self.coroutine` holds it, and
         // not running (the driver resumes it only from here, on the VM's thread). Its stack
@@ -286,6 +297,8 @@ impl LuaUser {
                         Call::OnStart => self.class.on_start.as_ref(),
                         Call::Task(index) => Some(&self.class.tasks[index]),
                         Call::OnStop => self.class.on_stop.as_ref(),
+                        Call::EnterSet(set) => Some(&self.class.sets[set].enter),
+                        Call::LeaveSet(set) => Some(&self.class.sets[set].leave),
                     };
                     let key = key.expect("hooks are called only if defined");
                     ffi::lua_rawgeti_(thread, ffi::LUA_REGISTRYINDEX, key.id());
@@ -339,6 +352,7 @@ impl LuaUser {
             OP_DONE => Step::Done,
             OP_STOP => Step::Stop,
             OP_NOW => Step::Now,
+            OP_INTERRUPT => Step::Interrupt(!matches!(a, Value::Boolean(false))),
             OP_FAILED => Step::Failed(LuaError {
                 message: lossy(&a),
                 traceback: clean_traceback(&lossy(&b)),
@@ -647,6 +661,14 @@ impl UserBehaviour for LuaUser {
             return Box::pin(std::future::ready(Ok(())));
         }
         Box::pin(self.drive(Call::OnStop))
+    }
+
+    fn on_taskset_start(&mut self, set: usize) -> LocalBoxFuture<'_, TaskResult> {
+        Box::pin(self.drive(Call::EnterSet(set)))
+    }
+
+    fn on_taskset_stop(&mut self, set: usize) -> LocalBoxFuture<'_, TaskResult> {
+        Box::pin(self.drive(Call::LeaveSet(set)))
     }
 
     fn traceback(&self, error: &TaskError) -> String {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use locusta_engine::{TaskSpec, WaitTime};
+use locusta_engine::{TaskSetSpec, TaskSpec, WaitTime};
 use mlua::{Function, Lua, RegistryKey, Table, Value};
 
 use crate::error::{LoadError, split_location};
@@ -72,9 +72,20 @@ pub(crate) struct ClassRuntime {
     pub(crate) on_stop: Option<RegistryKey>,
     pub(crate) on_start_label: Rc<str>,
     pub(crate) on_stop_label: Rc<str>,
+    /// The class's TaskSets, by `TaskSetSpec::id`.
+    pub(crate) sets: Vec<SetRuntime>,
     /// Whether users have `self.client` (the class derives from `HttpUser`).
     pub(crate) http: bool,
     pub(crate) name: Rc<str>,
+}
+
+/// The two functions of a TaskSet, made by the prelude: entering it (a new TaskSet instance,
+/// its `on_start`) and leaving it (its `on_stop`).
+pub(crate) struct SetRuntime {
+    pub(crate) enter: RegistryKey,
+    pub(crate) leave: RegistryKey,
+    /// `Set`, for the runaway guard's message.
+    pub(crate) label: Rc<str>,
 }
 
 /// Creates a VM and loads `sources` into it, returning the discovered classes in
@@ -236,7 +247,9 @@ fn install_prelude(lua: &Lua) -> mlua::Result<Table> {
     )?;
     rt.set("json_null", json::null())?;
     // SAFETY: `in_user` only reads the running thread's data and pushes a boolean.
-    rt.set("in_user", unsafe { lua.create_c_function(crate::user::in_user)? })?;
+    rt.set("in_user", unsafe {
+        lua.create_c_function(crate::user::in_user)?
+    })?;
     rt.set(
         "client_method",
         lua.create_function(crate::request::make_client_method)?,
@@ -259,39 +272,42 @@ fn file_environment(lua: &Lua, globals: &Table) -> mlua::Result<Table> {
 }
 
 fn class_def(lua: &Lua, name: String, class: Table, d: &Table) -> mlua::Result<ClassDef> {
-    let wait_kind: String = d.get("wait_kind")?;
-    let a: f64 = d.get("wait_a")?;
-    let b: f64 = d.get("wait_b")?;
-    let wait_time = match wait_kind.as_str() {
-        "between" => locusta_engine::between(a, b),
-        "constant_pacing" => locusta_engine::constant_pacing(a),
-        _ => locusta_engine::constant(a),
-    };
-    let names: Vec<String> = d.get("task_names")?;
-    let weights: Vec<u32> = d.get("task_weights")?;
-    let fns: Vec<Function> = d.get("task_fns")?;
+    let wait_time = wait_time(d)?;
     let key = |f: Function| lua.create_registry_value(f);
     let on_start: Option<Function> = d.get("on_start")?;
     let on_stop: Option<Function> = d.get("on_stop")?;
-    let tasks = names
-        .iter()
-        .zip(&weights)
-        .enumerate()
-        .map(|(call, (task, &weight))| TaskSpec::call(task.clone(), weight, call))
-        .collect();
-    let task_labels = names
+    let call_fns: Vec<Function> = d.get("call_fns")?;
+    let call_labels: Vec<String> = d.get("call_labels")?;
+    let set_enter: Vec<Function> = d.get("set_enter")?;
+    let set_leave: Vec<Function> = d.get("set_leave")?;
+    let set_labels: Vec<String> = d.get("set_labels")?;
+    let tasks = task_tree(&d.get("tree")?)?;
+    let task_labels = call_labels
         .iter()
         .map(|task| Rc::from(format!("{name}.{task}")))
         .collect();
+    let sets = set_enter
+        .into_iter()
+        .zip(set_leave)
+        .zip(&set_labels)
+        .map(|((enter, leave), label)| {
+            Ok(SetRuntime {
+                enter: key(enter)?,
+                leave: key(leave)?,
+                label: Rc::from(label.as_str()),
+            })
+        })
+        .collect::<mlua::Result<_>>()?;
     let fixed_count: f64 = d.get("fixed_count")?;
     let runtime = ClassRuntime {
         class,
-        tasks: fns.into_iter().map(key).collect::<mlua::Result<_>>()?,
+        tasks: call_fns.into_iter().map(key).collect::<mlua::Result<_>>()?,
         task_labels,
         on_start: on_start.map(key).transpose()?,
         on_stop: on_stop.map(key).transpose()?,
         on_start_label: Rc::from(format!("{name}.on_start")),
         on_stop_label: Rc::from(format!("{name}.on_stop")),
+        sets,
         http: d.get("http")?,
         name: Rc::from(name.as_str()),
     };
@@ -304,6 +320,45 @@ fn class_def(lua: &Lua, name: String, class: Table, d: &Table) -> mlua::Result<C
         runtime,
         name,
     })
+}
+
+/// A wait time described by the prelude (`wait_kind`, `wait_a`, `wait_b` of `d`).
+fn wait_time(d: &Table) -> mlua::Result<WaitTime> {
+    let kind: String = d.get("wait_kind")?;
+    let a: f64 = d.get("wait_a")?;
+    let b: f64 = d.get("wait_b")?;
+    Ok(match kind.as_str() {
+        "between" => locusta_engine::between(a, b),
+        "constant_pacing" => locusta_engine::constant_pacing(a),
+        _ => locusta_engine::constant(a),
+    })
+}
+
+/// The task tree described by the prelude: `{ name, weight, tags, call = n }` for a task,
+/// `{ name, weight, tags, set = { id, sequential, wait_kind?, tags, tasks } }` for a TaskSet.
+fn task_tree(list: &Table) -> mlua::Result<Vec<TaskSpec>> {
+    let mut tasks = Vec::new();
+    for entry in list.sequence_values::<Table>() {
+        let entry = entry?;
+        let name: String = entry.get("name")?;
+        let weight: u32 = entry.get("weight")?;
+        let tags: Vec<String> = entry.get("tags")?;
+        let spec = match entry.get::<Option<Table>>("set")? {
+            None => TaskSpec::call(name, weight, entry.get("call")?),
+            Some(set) => {
+                let mut spec = TaskSetSpec::new(name, set.get("id")?);
+                spec.sequential = set.get("sequential")?;
+                spec.tags = set.get("tags")?;
+                if set.contains_key("wait_kind")? {
+                    spec.wait_time = Some(wait_time(&set)?);
+                }
+                spec.tasks = task_tree(&set.get("tasks")?)?;
+                TaskSpec::task_set(weight, spec)
+            }
+        };
+        tasks.push(spec.with_tags(tags));
+    }
+    Ok(tasks)
 }
 
 /// Maps an error from running a file to a [`LoadError`] naming the file and line.

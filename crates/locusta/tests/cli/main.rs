@@ -8,6 +8,7 @@ mod exceptions;
 mod failures;
 mod load_errors;
 mod lua_examples;
+mod lua_task_sets;
 mod quickstart;
 mod report_files;
 mod signals;
