@@ -15,7 +15,8 @@
 //! ([`Locustfile::user_classes`]); the engine then creates users through the classes'
 //! factories. Each shard thread loads the files into a Luau VM of its own, lazily on its first
 //! user; each user is a coroutine that yields its requests and sleeps to a Rust driver (see
-//! `user.rs`), which awaits them and resumes it with the result. The whole Lua API is
+//! `user.rs`), which awaits them and resumes it with the result. [`Locustfile::shape`] gives the
+//! runner the files' load shape, if they define one (`shape.rs`). The whole Lua API is
 //! documented in `docs/lua-api.md`.
 
 mod error;

@@ -289,16 +289,17 @@ unsafe extern "C-unwind" fn client_method(state: *mut ffi::lua_State) -> c_int {
             ffi::lua_call(state, 4, 0);
             return 0;
         }
-        // c, url, opts -> c, op, url, opts; yield the top three.
+        // c, url, opts -> op, url, opts: yield them.
         ffi::lua_pushvalue(state, ffi::lua_upvalueindex(1));
-        ffi::lua_insert(state, 2);
+        ffi::lua_replace(state, 1);
         ffi::lua_yield(state, 3)
     }
 }
 
 /// The continuation of [`client_method`]: the top of its stack is what the driver resumed it
-/// with, a response or `(nil, message)`. Only the top is read: what lies below depends on
-/// whether the driver cleared the yielded values, which it does not for every kind of call.
+/// with, a response or `(nil, message)`. Only the top is read: on resuming a C function with
+/// a continuation Luau restores the frame's own base, so whatever the driver left of the
+/// yielded values is still below what it pushed.
 unsafe extern "C-unwind" fn client_method_resumed(
     state: *mut ffi::lua_State,
     _status: c_int,

@@ -12,9 +12,9 @@ use locusta_lua::{Locustfile, split_locustfile_arg};
 use locusta_report::RunMeta;
 use locusta_report::csv::CsvFiles;
 use locusta_report::thresholds::{self, Verdict};
-use locusta_runner::{Runner, RunnerConfig, Target};
+use locusta_runner::{LoadShape, Runner, RunnerConfig, ShapeOptions, Target};
 use locusta_stats::{Clock, RunView};
-use locusta_web::{ClassInfo, FormDefaults, RunInfo};
+use locusta_web::{ClassInfo, FormDefaults, RunInfo, ShapeInfo};
 
 use crate::cli::{Plan, RunPlan, plan};
 use crate::{console, limits, logging, reports, shutdown, web_ui};
@@ -67,6 +67,7 @@ where
     };
     // The locustfile(s) the classes came from, to name them in errors.
     let mut origin = None;
+    let mut shape = None;
     let classes = match source {
         ClassSource::Given(classes) => classes,
         ClassSource::Locustfile => {
@@ -76,6 +77,13 @@ where
                 .unwrap_or_else(|| DEFAULT_LOCUSTFILE.to_string());
             match Locustfile::load(&split_locustfile_arg(&arg)) {
                 Ok(locustfile) => {
+                    match locustfile.shape() {
+                        Ok(found) => shape = found,
+                        Err(error) => {
+                            eprintln!("locusta: {error}");
+                            return ExitCode::from(1);
+                        }
+                    }
                     origin = Some(arg);
                     locustfile.user_classes()
                 }
@@ -104,7 +112,7 @@ where
             }
             ExitCode::SUCCESS
         }
-        Plan::Run(run_plan) => match run_test(*run_plan) {
+        Plan::Run(run_plan) => match run_test(*run_plan, shape) {
             Ok(code) => exit_code(code),
             Err(error) => {
                 eprintln!("locusta: {error:#}");
@@ -114,7 +122,7 @@ where
     }
 }
 
-fn run_test(plan: RunPlan) -> anyhow::Result<i32> {
+fn run_test(plan: RunPlan, shape: Option<Box<dyn LoadShape>>) -> anyhow::Result<i32> {
     logging::init(&plan.log)?;
     tracing::info!("Starting Locusta {}", env!("CARGO_PKG_VERSION"));
     for warning in &plan.warnings {
@@ -137,7 +145,7 @@ fn run_test(plan: RunPlan) -> anyhow::Result<i32> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let outcome = runtime.block_on(drive(plan, resources))?;
+    let outcome = runtime.block_on(drive(plan, resources, shape))?;
 
     let view = &outcome.view;
     let failed = view.total().num_failures() > 0 || !view.exceptions().is_empty();
@@ -157,7 +165,11 @@ struct Outcome {
 
 /// Runs the test to its end (run time, signal, or quit from the web UI), then prints the
 /// final tables and writes the reports. Every way a run ends comes through here.
-async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Outcome> {
+async fn drive(
+    plan: RunPlan,
+    resources: Resources,
+    shape: Option<Box<dyn LoadShape>>,
+) -> anyhow::Result<Outcome> {
     // Files are opened before the test starts, so a bad path fails now, not after the run.
     let csv = match &plan.reports.csv_prefix {
         Some(prefix) => Some(
@@ -185,9 +197,28 @@ async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Outcome> {
         clock,
         // With the web UI up, the end of the run time stops the test but not the process.
         quit_at_run_time: plan.web.is_none(),
+        reset_stats: plan.reset_stats,
         ..RunnerConfig::default()
     };
     let (runner, handle) = Runner::new(engine, Arc::clone(&classes), config);
+    let shape_info = shape.as_ref().map(|shape| ShapeInfo {
+        name: shape.name().to_string(),
+        use_common_options: shape.use_common_options(),
+    });
+    if let Some(info) = &shape_info
+        && !info.use_common_options
+        && plan.load_given
+    {
+        tracing::warn!(
+            "The load shape {} decides the users and run time: -u, -r and -t are ignored \
+             (set use_common_options = true in the shape to pass them to it)",
+            info.name
+        );
+    }
+    let runner = match shape {
+        Some(shape) => runner.with_shape(shape),
+        None => runner,
+    };
     let target = Target {
         users: plan.users,
         spawn_rate: plan.spawn_rate,
@@ -227,11 +258,20 @@ async fn drive(plan: RunPlan, resources: Resources) -> anyhow::Result<Outcome> {
                 spawn_rate: Some(plan.spawn_rate),
                 run_time: plan.run_time,
             };
-            background.extend(web_ui::start(web, handle.clone(), run, defaults).await?);
+            background.extend(
+                web_ui::start(web, handle.clone(), run, defaults, shape_info.clone()).await?,
+            );
             web.autostart
         }
     };
-    if autostart {
+    if autostart && let Some(info) = &shape_info {
+        tracing::info!("Starting the load shape {}", info.name);
+        handle.start_shape(ShapeOptions {
+            users: Some(plan.users),
+            spawn_rate: Some(plan.spawn_rate),
+            run_time: plan.run_time,
+        });
+    } else if autostart {
         match target.run_time {
             Some(run_time) => {
                 tracing::info!("Run time limit set to {} seconds", run_time.as_secs())

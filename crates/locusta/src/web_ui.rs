@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use locusta_runner::RunnerHandle;
 use locusta_stats::RunState;
-use locusta_web::{FormDefaults, RunInfo, WebState, router, serve};
+use locusta_web::{FormDefaults, RunInfo, ShapeInfo, WebState, router, serve};
 use tokio::task::JoinHandle;
 
 use crate::cli::WebPlan;
@@ -16,6 +16,7 @@ pub async fn start(
     handle: RunnerHandle,
     run: RunInfo,
     defaults: FormDefaults,
+    shape: Option<ShapeInfo>,
 ) -> anyhow::Result<Vec<JoinHandle<()>>> {
     let address = format!("{}:{}", plan.host, plan.port);
     let listener = tokio::net::TcpListener::bind(&address).await.map_err(|error| {
@@ -30,7 +31,12 @@ pub async fn start(
         "Starting web interface at http://{url_host}:{}",
         listener.local_addr()?.port()
     );
-    let mut state = WebState::new(handle.clone(), run).with_form_defaults(defaults);
+    let mut state = WebState::new(handle.clone(), run)
+        .with_form_defaults(defaults)
+        .with_class_picker(plan.class_picker);
+    if let Some(shape) = shape {
+        state = state.with_shape(shape);
+    }
     if let Some(credentials) = plan.auth.clone() {
         state = state.with_auth(credentials);
     }

@@ -22,6 +22,8 @@ enum End {
     Done,
     /// The master went away; the reason is for the log and the final error.
     Lost(String),
+    /// The master refused us after all (e.g. our classes differ from its own).
+    Refused(String),
 }
 
 /// How a connection attempt ended.
@@ -136,6 +138,7 @@ impl<C: Connector> Worker<C> {
             let ready = ToMaster::Ready(Ready {
                 classes: users.classes.clone(),
             });
+            let connected_at = Instant::now();
             let end = if link.sender.send(ready).await.is_err() {
                 End::Lost("the connection closed".to_owned())
             } else {
@@ -144,6 +147,13 @@ impl<C: Connector> Worker<C> {
             };
             match end {
                 End::Done => return Ok(()),
+                End::Refused(reason) => {
+                    users.local.stop();
+                    return Err(ClusterError::Refused {
+                        addr: self.addr.clone(),
+                        reason,
+                    });
+                }
                 End::Lost(why) => {
                     users.local.stop();
                     users.targets = None;
@@ -155,6 +165,10 @@ impl<C: Connector> Worker<C> {
                     );
                     trying_since = Instant::now();
                     lost = Some(why);
+                    // A master that drops us right after the welcome must not make us spin.
+                    if trying_since - connected_at < self.config.retry_interval {
+                        tokio::time::sleep(self.config.retry_interval).await;
+                    }
                 }
             }
         }
@@ -271,6 +285,7 @@ impl<C: Connector> Worker<C> {
                             return End::Done;
                         }
                         ToWorker::Heartbeat => true,
+                        ToWorker::Refused(refused) => return End::Refused(refused.reason),
                         other => {
                             tracing::warn!("Ignored an unexpected message: {other:?}");
                             true

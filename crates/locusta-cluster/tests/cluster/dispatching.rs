@@ -93,7 +93,9 @@ async fn a_joining_worker_takes_its_share_and_nothing_else_moves() {
 
     workers.push(spawn_worker(master.connector.clone(), worker_config("w3")));
     let view = wait_for_view(&master.handle, "rebalanced over 4", |v| {
-        v.state == MasterState::Running && v.workers.iter().all(|w| w.users() > 0)
+        v.workers.len() == 4
+            && v.state == MasterState::Running
+            && v.workers.iter().all(|w| w.users() > 0)
     })
     .await;
     let after = by_index(&view, &workers);

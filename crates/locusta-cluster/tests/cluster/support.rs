@@ -60,14 +60,14 @@ pub fn start_master(config: MasterConfig) -> TestMaster {
 }
 
 /// Waits (in paused time, so instantly in real time) until the master's view satisfies
-/// `predicate`; panics after a minute of virtual time.
+/// `predicate`; panics after two minutes of virtual time.
 pub async fn wait_for_view(
     handle: &MasterHandle,
     what: &str,
     predicate: impl Fn(&ClusterView) -> bool,
 ) -> Arc<ClusterView> {
     let mut views = handle.subscribe();
-    let found = tokio::time::timeout(Duration::from_secs(60), views.wait_for(|v| predicate(v)))
+    let found = tokio::time::timeout(Duration::from_secs(120), views.wait_for(|v| predicate(v)))
         .await
         .unwrap_or_else(|_| panic!("timed out waiting for {what}: {:#?}", handle.view()))
         .expect("master alive");
@@ -129,7 +129,7 @@ impl LocalUsers for FakeUsers {
                 .wrapping_add(1442695040888963407);
             let micros = 500 + (self.seed >> 33) % 200_000;
             let name = ["/", "/item", "/cart"][(self.seed >> 20) as usize % 3];
-            let failed = (self.seed >> 40) % 17 == 0;
+            let failed = (self.seed >> 40).is_multiple_of(17);
             delta.record(
                 &self.clock,
                 "GET",
@@ -142,7 +142,7 @@ impl LocalUsers for FakeUsers {
                 },
             );
         }
-        if alive > 0 && self.seed % 5 == 0 {
+        if alive > 0 && self.seed.is_multiple_of(5) {
             delta.record_exception("ValueError('x')", "Traceback: ValueError('x')");
         }
         self.log.lock().unwrap().deltas.push(delta.clone());
@@ -216,7 +216,10 @@ pub fn spawn_worker_with_classes<C: Connector>(
         connector,
         move |_| Ok(users),
         async move {
-            let _ = shutdown_rx.await;
+            // Dropping the TestWorker does not shut the worker down; only shut_down() does.
+            if shutdown_rx.await.is_err() {
+                std::future::pending::<()>().await;
+            }
         },
     ));
     TestWorker {

@@ -208,14 +208,8 @@ impl Runner {
         let reselect = selection != self.selection;
         let sequence =
             reselect.then(|| class_sequence(&self.classes, &selection, self.config.equal_weights));
-        let capacity = sequence
-            .as_ref()
-            .unwrap_or(self.roster.sequence())
-            .capacity();
-        let fixed_total = sequence
-            .as_ref()
-            .unwrap_or(self.roster.sequence())
-            .fixed_total();
+        let aimed = sequence.as_ref().unwrap_or(self.roster.sequence());
+        let (capacity, fixed_total) = (aimed.capacity(), aimed.fixed_total());
         let mut target = usize::try_from(users).unwrap_or(usize::MAX);
         if let Some(capacity) = capacity
             && target > capacity

@@ -63,10 +63,14 @@ function setupClasses(classes, picker) {
   });
   byId("class-list").replaceChildren(...boxes.map((b) => b.item));
   byId("classes-field").hidden = !(picker || classes.length > 1);
-  byId("classes-hint").textContent = picker
-    ? "The test runs the classes ticked, in their weighted mix."
-    : "Every class runs (start Locusta with --class-picker to choose).";
   return boxes.map((b) => b.box);
+}
+
+/** What the class list's hint says. */
+function classesHint(picker, shaped) {
+  if (shaped) return "The load shape decides which classes run.";
+  if (picker) return "The test runs the classes ticked, in their weighted mix.";
+  return "Every class runs (start Locusta with --class-picker to choose).";
 }
 
 /**
@@ -109,9 +113,10 @@ export function setupStartForm(config, { onStarted, onCancel }) {
     const shaped = shapeChosen();
     // The shape decides users and spawn rate (and the run time), unless it uses the common options.
     const hidden = shaped && !shape.use_common_options;
-    for (const id of ["users-field", "spawn-rate-field", "run-time-field"]) byId(id).hidden = hidden;
+    for (const id of ["users-field", "spawn-rate-field", "advanced-options"]) byId(id).hidden = hidden;
     // The shape decides which classes run, too.
     for (const box of boxes) box.disabled = !picker || shaped;
+    byId("classes-hint").textContent = classesHint(picker, shaped);
     if (shape) {
       byId("shape-hint").textContent = !shaped
         ? "No load shape: the test runs the users and ramp up below."

@@ -49,6 +49,10 @@ pub struct RunPlan {
     pub reports: ReportPlan,
     /// Things to log once logging is set up (the plan is made before).
     pub warnings: Vec<String>,
+    /// `--reset-stats`: reset the statistics once each ramp-up has finished.
+    pub reset_stats: bool,
+    /// Whether `-u`, `-r` or `-t` was given (a load shape ignores them unless it asks).
+    pub load_given: bool,
 }
 
 /// The outputs written while and after the run, and the CI thresholds.
@@ -91,6 +95,8 @@ pub struct WebPlan {
     pub print_stats: bool,
     /// The `-f` argument, shown by the UI.
     pub locustfile: String,
+    /// `--class-picker`: the UI chooses the user classes (and shape).
+    pub class_picker: bool,
 }
 
 /// Where log lines go.
@@ -196,10 +202,12 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
             autostart: args.autostart,
             autoquit: args.autoquit.map(Duration::from_secs),
             print_stats: args.print_stats,
+            class_picker: args.class_picker,
             locustfile: args.locustfile.clone().unwrap_or_default(),
         })
     };
     let reports = report_plan(&args)?;
+    let load_given = args.users.is_some() || args.spawn_rate.is_some() || args.run_time.is_some();
     let threads = args.threads.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)
@@ -224,6 +232,8 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
         web,
         reports,
         warnings,
+        reset_stats: args.reset_stats,
+        load_given,
     })))
 }
 

@@ -11,6 +11,7 @@ mod lua_examples;
 mod lua_task_sets;
 mod quickstart;
 mod report_files;
+mod shapes;
 mod signals;
 mod support;
 mod task_sets;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use locusta_target::{Target, TargetOptions};
 
 use crate::binary::{example, locusta, scratch_dir};
+use crate::web_mode::{free_port, http, http_get};
 
 /// The report flags of every test here, writing into `dir`.
 fn report_args(dir: &Path) -> Vec<String> {
@@ -39,6 +40,10 @@ fn base_args(target: &Target) -> Vec<String> {
         "3".into(),
         "-r".into(),
         "3".into(),
+        // Running users finish their request at the stop (a killed one's in-flight request
+        // would reach the target without being recorded, as in Locust).
+        "-s".into(),
+        "10s".into(),
     ]
 }
 
@@ -217,4 +222,43 @@ fn an_unwritable_report_does_not_stop_the_others() {
     assert_eq!(stats.last().unwrap()[1], "Aggregated");
     let run_json = read_json(&dir.join("run.json"));
     assert!(run_json["aggregated"]["num_requests"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn stop_from_the_web_ui_then_quit_writes_every_file() {
+    let target = Target::spawn_thread(TargetOptions::default()).unwrap();
+    let dir = scratch_dir("reports-web-stop");
+    let port = free_port();
+    let mut args = base_args(&target);
+    args.retain(|arg| arg != "--headless");
+    args.extend(report_args(&dir));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_locusta"))
+        .args(&args)
+        .args(["--autostart", "--web-port", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for requests, then stop the test from the API, as the UI's Stop button does.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        assert!(Instant::now() < deadline, "the test never made requests");
+        if let Some((200, body)) = http_get(port, "/stats/requests") {
+            let stats: serde_json::Value = serde_json::from_str(&body).unwrap();
+            if stats["total_rps"].as_f64().unwrap_or(0.0) > 0.0 {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        http(port, "POST", "/stop").map(|(status, _)| status),
+        Some(200)
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    let stopped = target.count("GET", "/");
+    send("-INT", &child);
+    assert_eq!(wait(&mut child, Duration::from_secs(30)), Some(0));
+    assert_eq!(target.count("GET", "/"), stopped, "no requests after /stop");
+    assert_files_complete(&dir, &target);
 }
