@@ -34,19 +34,18 @@ pub struct WorkerPlace<'a> {
 /// then by index, so that consecutive workers are on different hosts (Locust orders by
 /// "index within host" for the same reason). Returns indices into `workers`.
 pub fn dispatch_order(workers: &[WorkerPlace<'_>]) -> Vec<usize> {
-    let mut keyed: Vec<(usize, u32, usize)> = workers
-        .iter()
-        .enumerate()
-        .map(|(position, worker)| {
-            let rank = workers
-                .iter()
-                .filter(|other| other.host == worker.host && other.index < worker.index)
-                .count();
-            (rank, worker.index, position)
-        })
-        .collect();
-    keyed.sort_unstable();
-    keyed.into_iter().map(|(_, _, position)| position).collect()
+    // Rank within host: sort by (host, index), count along each host's run.
+    let mut by_host: Vec<usize> = (0..workers.len()).collect();
+    by_host.sort_unstable_by_key(|&w| (workers[w].host, workers[w].index));
+    let mut rank = vec![0usize; workers.len()];
+    for pair in 0..by_host.len() {
+        if pair > 0 && workers[by_host[pair]].host == workers[by_host[pair - 1]].host {
+            rank[by_host[pair]] = rank[by_host[pair - 1]] + 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..workers.len()).collect();
+    order.sort_unstable_by_key(|&w| (rank[w], workers[w].index, w));
+    order
 }
 
 /// Splits `targets` (users per class) over the workers that currently hold `current` (one list

@@ -1,6 +1,7 @@
 //! The master's one task: registry, dispatch, statistics and timers.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,13 +33,14 @@ struct Connection {
     peer: String,
     /// The worker it belongs to, once it said hello.
     worker: Option<String>,
-    opened_at: Instant,
     forwarder: JoinHandle<()>,
 }
 
 /// One known worker.
 struct Record {
-    info: WorkerInfo,
+    /// Shared with the published views; written through `Arc::make_mut`, so publishing is a
+    /// reference count per worker and a heartbeat copies one record at most once per view.
+    info: Arc<WorkerInfo>,
     conn: Option<ConnId>,
     /// It sent `Ready` on its current or an earlier connection (its classes are checked).
     loaded: bool,
@@ -67,6 +69,30 @@ pub(super) struct Core<L> {
     dirty: bool,
     last_published: Instant,
     quit_deadline: Option<Instant>,
+    timers: Timers,
+}
+
+/// Pending deadlines, earliest first. An entry may be stale (the worker spoke since, healed,
+/// or is gone): it is checked when due and dropped or renewed, so each worker has about one
+/// entry of each kind and a due check costs `O(log n)` instead of a scan of all workers per
+/// event (which made the master quadratic in the number of workers).
+#[derive(Default)]
+struct Timers {
+    hello: BinaryHeap<Reverse<(Instant, ConnId)>>,
+    heartbeat: BinaryHeap<Reverse<(Instant, String)>>,
+    removal: BinaryHeap<Reverse<(Instant, String)>>,
+}
+
+fn earliest<T: Ord>(heap: &BinaryHeap<Reverse<(Instant, T)>>) -> Option<Instant> {
+    heap.peek().map(|Reverse((at, _))| *at)
+}
+
+/// Pops the first entry of `heap` if it is due at `now`.
+fn pop_due<T: Ord>(heap: &mut BinaryHeap<Reverse<(Instant, T)>>, now: Instant) -> Option<T> {
+    if earliest(heap)? > now {
+        return None;
+    }
+    heap.pop().map(|Reverse((_, item))| item)
 }
 
 /// Far enough to mean "no timer" without overflowing `Instant`.
@@ -111,6 +137,7 @@ impl<L: Listener> Core<L> {
             dirty: false,
             last_published: Instant::now(),
             quit_deadline: None,
+            timers: Timers::default(),
         };
         (core, views_rx)
     }
@@ -195,7 +222,7 @@ impl<L: Listener> Core<L> {
         if self.state == MasterState::Quitting {
             return Err(ClusterError::MasterStopped);
         }
-        if self.ready_ids().is_empty() {
+        if self.ready_count() == 0 {
             return Err(ClusterError::NoWorkers);
         }
         if matches!(
@@ -210,7 +237,7 @@ impl<L: Listener> Core<L> {
             "Sending spawn jobs of {} users at {:.2} spawn rate to {} ready workers",
             target.users(),
             target.spawn_rate,
-            self.ready_ids().len()
+            self.ready_count()
         );
         self.target = Some(target);
         self.state = MasterState::Spawning;
@@ -234,7 +261,7 @@ impl<L: Listener> Core<L> {
         let ids: Vec<String> = self.workers.keys().cloned().collect();
         for id in ids {
             let record = self.workers.get_mut(&id).expect("listed");
-            record.info.assigned = None;
+            Arc::make_mut(&mut record.info).assigned = None;
             if let Some(conn) = record.conn {
                 self.send(conn, ToWorker::Stop);
             }
@@ -286,13 +313,15 @@ impl<L: Listener> Core<L> {
             let _ = events.send((conn, None)).await;
         });
         tracing::debug!("Connection from {peer}");
+        self.timers
+            .hello
+            .push(Reverse((Instant::now() + self.config.hello_timeout, conn)));
         self.connections.insert(
             conn,
             Connection {
                 sender,
                 peer,
                 worker: None,
-                opened_at: Instant::now(),
                 forwarder,
             },
         );
@@ -413,10 +442,13 @@ impl<L: Listener> Core<L> {
                 // The same worker again (it lost us, or a network blip broke the connection).
                 was_ready = record.info.status.is_ready() && record.conn.is_some();
                 replaced = record.conn.replace(conn);
-                record.info.status = WorkerStatus::Connecting;
-                record.info.hostname = hello.hostname.clone();
-                record.info.last_heard = now;
-                record.info.assigned = None;
+                Arc::make_mut(&mut record.info).status = WorkerStatus::Connecting;
+                Arc::make_mut(&mut record.info).hostname = hello.hostname.clone();
+                Arc::make_mut(&mut record.info).last_heard = now;
+                Arc::make_mut(&mut record.info).assigned = None;
+                // A worker stops its users when it loses its connection.
+                Arc::make_mut(&mut record.info).users_per_class =
+                    vec![0; self.config.classes.len()];
                 record.missing_since = None;
                 record.loaded = false;
                 tracing::info!(
@@ -431,7 +463,7 @@ impl<L: Listener> Core<L> {
                 self.workers.insert(
                     id.clone(),
                     Record {
-                        info: WorkerInfo {
+                        info: Arc::new(WorkerInfo {
                             id: id.clone(),
                             hostname: hello.hostname.clone(),
                             index,
@@ -441,7 +473,7 @@ impl<L: Listener> Core<L> {
                             memory_bytes: 0,
                             last_heard: now,
                             assigned: None,
-                        },
+                        }),
                         conn: Some(conn),
                         loaded: false,
                         missing_since: None,
@@ -455,6 +487,9 @@ impl<L: Listener> Core<L> {
         if let Some(old) = replaced.filter(|&old| old != conn) {
             self.close(old);
         }
+        self.timers
+            .heartbeat
+            .push(Reverse((now + self.config.heartbeat_timeout, id.clone())));
         self.connections.get_mut(&conn).expect("open").worker = Some(id);
         let welcome = Welcome {
             protocol_version: PROTOCOL_VERSION,
@@ -482,17 +517,21 @@ impl<L: Listener> Core<L> {
             .workers
             .get_mut(id)
             .expect("bound workers are registered");
-        record.info.last_heard = now;
+        Arc::make_mut(&mut record.info).last_heard = now;
         let mut healed = false;
         if record.info.status == WorkerStatus::Missing {
             record.missing_since = None;
-            record.info.status = if record.loaded {
+            Arc::make_mut(&mut record.info).status = if record.loaded {
                 WorkerStatus::Ready
             } else {
                 WorkerStatus::Connecting
             };
             healed = record.loaded;
             tracing::info!("Worker {id} is back, no longer missing");
+            self.timers.heartbeat.push(Reverse((
+                now + self.config.heartbeat_timeout,
+                id.to_owned(),
+            )));
         }
         self.dirty = true;
         match message {
@@ -519,7 +558,7 @@ impl<L: Listener> Core<L> {
                 tracing::info!(
                     "Worker {id} (index {}) quit. {} workers ready.",
                     record.info.index,
-                    self.ready_ids().len()
+                    self.ready_count()
                 );
                 self.redispatch(false);
                 self.check_progress();
@@ -545,12 +584,12 @@ impl<L: Listener> Core<L> {
         let record = self.workers.get_mut(id).expect("registered");
         record.loaded = true;
         if record.info.status == WorkerStatus::Connecting {
-            record.info.status = WorkerStatus::Ready;
+            Arc::make_mut(&mut record.info).status = WorkerStatus::Ready;
         }
         let index = record.info.index;
         tracing::info!(
             "Worker {id} (index {index}) reported as ready. {} workers connected.",
-            self.ready_ids().len()
+            self.ready_count()
         );
         // A worker joining a running test takes its share (Locust rebalances on join too).
         self.redispatch(false);
@@ -563,7 +602,7 @@ impl<L: Listener> Core<L> {
         let threshold = self.config.cpu_warning_percent;
         let record = self.workers.get_mut(id).expect("registered");
         if record.loaded {
-            record.info.status = match heartbeat.state {
+            Arc::make_mut(&mut record.info).status = match heartbeat.state {
                 WorkerState::Ready => WorkerStatus::Ready,
                 WorkerState::Spawning => WorkerStatus::Spawning,
                 WorkerState::Running => WorkerStatus::Running,
@@ -571,10 +610,10 @@ impl<L: Listener> Core<L> {
             };
         }
         if heartbeat.users_per_class.len() == classes {
-            record.info.users_per_class = heartbeat.users_per_class;
+            Arc::make_mut(&mut record.info).users_per_class = heartbeat.users_per_class;
         }
-        record.info.cpu_percent = heartbeat.cpu_percent;
-        record.info.memory_bytes = heartbeat.memory_bytes;
+        Arc::make_mut(&mut record.info).cpu_percent = heartbeat.cpu_percent;
+        Arc::make_mut(&mut record.info).memory_bytes = heartbeat.memory_bytes;
         if heartbeat.cpu_percent > threshold && !record.cpu_warned {
             record.cpu_warned = true;
             self.cpu_warning = true;
@@ -591,9 +630,13 @@ impl<L: Listener> Core<L> {
         let Some(record) = self.workers.get_mut(id) else {
             return;
         };
-        record.info.status = WorkerStatus::Missing;
-        record.info.assigned = None;
-        record.missing_since = Some(Instant::now());
+        Arc::make_mut(&mut record.info).status = WorkerStatus::Missing;
+        Arc::make_mut(&mut record.info).assigned = None;
+        let now = Instant::now();
+        record.missing_since = Some(now);
+        self.timers
+            .removal
+            .push(Reverse((now + self.config.missing_removal, id.to_owned())));
         tracing::warn!("Worker {id} {why}, setting state to missing.");
         self.redispatch(false);
         self.check_progress();
@@ -601,6 +644,14 @@ impl<L: Listener> Core<L> {
     }
 
     // ----- dispatch ---------------------------------------------------------------------------
+
+    /// How many workers are ready and connected.
+    fn ready_count(&self) -> usize {
+        self.workers
+            .values()
+            .filter(|r| r.info.status.is_ready() && r.conn.is_some())
+            .count()
+    }
 
     /// Ready, connected workers, in dispatch order.
     fn ready_ids(&self) -> Vec<String> {
@@ -670,7 +721,7 @@ impl<L: Listener> Core<L> {
                 spawn_rate: rate,
                 host: target.host.clone(),
             };
-            record.info.assigned = Some(users);
+            Arc::make_mut(&mut record.info).assigned = Some(users);
             let conn = record.conn.expect("ready workers are connected");
             self.send(conn, ToWorker::Spawn(spawn));
         }
@@ -682,17 +733,20 @@ impl<L: Listener> Core<L> {
     /// Moves from spawning to running once every ready worker reports its assignment, and from
     /// stopping to stopped once they report no users.
     fn check_progress(&mut self) {
-        let ready: Vec<&Record> = self
+        // Runs on every heartbeat while spawning or stopping: no allocation, and `all` stops
+        // at the first worker not there yet.
+        let mut ready = self
             .workers
             .values()
-            .filter(|r| r.info.status.is_ready() && r.conn.is_some())
-            .collect();
+            .filter(|r| r.info.status.is_ready() && r.conn.is_some());
         match self.state {
             MasterState::Spawning => {
-                let done = ready
-                    .iter()
-                    .all(|r| r.info.assigned.as_ref() == Some(&r.info.users_per_class));
-                if done && !ready.is_empty() {
+                let mut any = false;
+                let done = ready.all(|r| {
+                    any = true;
+                    r.info.assigned.as_ref() == Some(&r.info.users_per_class)
+                });
+                if done && any {
                     self.state = MasterState::Running;
                     let counts = self.users_per_class();
                     let by_class: Vec<String> = self
@@ -710,7 +764,7 @@ impl<L: Listener> Core<L> {
                     self.publish();
                 }
             }
-            MasterState::Stopping if ready.iter().all(|r| r.info.users() == 0) => {
+            MasterState::Stopping if ready.all(|r| r.info.users() == 0) => {
                 self.state = MasterState::Stopped;
                 self.publish();
             }
@@ -734,64 +788,63 @@ impl<L: Listener> Core<L> {
 
     fn next_deadline(&self, now: Instant) -> Instant {
         let mut next = now + NO_DEADLINE;
-        for connection in self.connections.values() {
-            if connection.worker.is_none() {
-                next = next.min(connection.opened_at + self.config.hello_timeout);
-            }
-        }
-        for record in self.workers.values() {
-            next = next.min(match record.missing_since {
-                Some(since) => since + self.config.missing_removal,
-                None => record.info.last_heard + self.config.heartbeat_timeout,
-            });
-        }
-        if self.dirty {
-            next = next.min(self.last_published + self.config.view_interval);
-        }
-        if let Some(deadline) = self.quit_deadline {
-            next = next.min(deadline);
+        for due in [
+            earliest(&self.timers.hello),
+            earliest(&self.timers.heartbeat),
+            earliest(&self.timers.removal),
+            self.dirty
+                .then(|| self.last_published + self.config.view_interval),
+            self.quit_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            next = next.min(due);
         }
         next
     }
 
     fn timers(&mut self) {
         let now = Instant::now();
-        let silent: Vec<ConnId> = self
-            .connections
-            .iter()
-            .filter(|(_, c)| c.worker.is_none() && now >= c.opened_at + self.config.hello_timeout)
-            .map(|(&conn, _)| conn)
-            .collect();
-        for conn in silent {
+        while let Some(conn) = pop_due(&mut self.timers.hello, now) {
+            let Some(connection) = self.connections.get(&conn) else {
+                continue;
+            };
+            if connection.worker.is_some() {
+                continue;
+            }
             tracing::warn!(
                 "{} said no hello within {} s; closing the connection",
-                self.connections[&conn].peer,
+                connection.peer,
                 self.config.hello_timeout.as_secs()
             );
             self.close(conn);
         }
-        let mut missing = Vec::new();
-        let mut forgotten = Vec::new();
-        for (id, record) in &self.workers {
-            match record.missing_since {
-                Some(since) if now >= since + self.config.missing_removal => {
-                    forgotten.push(id.clone());
-                }
-                None if now >= record.info.last_heard + self.config.heartbeat_timeout => {
-                    missing.push(id.clone());
-                }
-                _ => {}
-            }
-        }
-        missing.sort();
-        forgotten.sort();
         let timeout = self.config.heartbeat_timeout;
-        for id in missing {
+        while let Some(id) = pop_due(&mut self.timers.heartbeat, now) {
+            let Some(record) = self.workers.get(&id) else {
+                continue;
+            };
+            if record.missing_since.is_some() {
+                continue; // re-armed when it heals
+            }
+            let due = record.info.last_heard + timeout;
+            if due > now {
+                self.timers.heartbeat.push(Reverse((due, id)));
+                continue;
+            }
             let why = format!("sent no heartbeat for {} s", timeout.as_secs_f64());
             self.mark_missing(&id, &why);
         }
-        for id in forgotten {
-            let record = self.workers.remove(&id).expect("listed");
+        while let Some(id) = pop_due(&mut self.timers.removal, now) {
+            let Some(record) = self.workers.get(&id) else {
+                continue;
+            };
+            match record.missing_since {
+                Some(since) if since + self.config.missing_removal <= now => {}
+                _ => continue, // healed since (a new entry exists if it goes missing again)
+            }
+            let record = self.workers.remove(&id).expect("present");
             if let Some(conn) = record.conn {
                 self.close(conn);
             }
@@ -804,7 +857,8 @@ impl<L: Listener> Core<L> {
     }
 
     fn publish(&mut self) {
-        let mut workers: Vec<WorkerInfo> = self.workers.values().map(|r| r.info.clone()).collect();
+        let mut workers: Vec<Arc<WorkerInfo>> =
+            self.workers.values().map(|r| Arc::clone(&r.info)).collect();
         workers.sort_by_key(|w| w.index);
         let view = ClusterView {
             state: self.state,

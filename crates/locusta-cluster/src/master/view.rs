@@ -128,8 +128,8 @@ pub struct ClusterView {
     pub stop_reason: Option<StopReason>,
     /// The current target, while a test runs.
     pub target: Option<ClusterTarget>,
-    /// Every known worker, by index.
-    pub workers: Vec<WorkerInfo>,
+    /// Every known worker, by index (shared with the master's registry: cloning a view is cheap).
+    pub workers: Vec<Arc<WorkerInfo>>,
     /// The run's cumulative statistics: every delta any worker reported since the test
     /// started (or the statistics were reset), including workers lost since.
     pub snapshot: Arc<Snapshot>,

@@ -152,22 +152,20 @@ where
     stream.set_nodelay(true)?;
     stream.write_all(&PREAMBLE).await?;
     let mut first = [0u8; PREAMBLE.len()];
+    // A slow or closing peer may be an overloaded master: worth retrying (a `Protocol`
+    // error). Only a wrong preamble says the peer is something else (`NotLocusta`).
     match tokio::time::timeout(PREAMBLE_TIMEOUT, stream.read_exact(&mut first)).await {
         Ok(Ok(_)) => {}
         Ok(Err(error)) => {
-            return Err(ClusterError::NotLocusta {
-                peer,
-                reason: format!("the connection closed during the handshake ({error})"),
-            });
+            return Err(ClusterError::Protocol(format!(
+                "{peer} closed the connection during the handshake ({error})"
+            )));
         }
         Err(_) => {
-            return Err(ClusterError::NotLocusta {
-                peer,
-                reason: format!(
-                    "it sent nothing within {} s of connecting",
-                    PREAMBLE_TIMEOUT.as_secs()
-                ),
-            });
+            return Err(ClusterError::Protocol(format!(
+                "{peer} sent nothing within {} s of connecting",
+                PREAMBLE_TIMEOUT.as_secs()
+            )));
         }
     }
     recognise_preamble(&first).map_err(|reason| ClusterError::NotLocusta {

@@ -235,3 +235,37 @@ async fn expect_workers_waits_for_them_or_gives_up_after_the_max_wait() {
     master.handle.wait_for_workers(3, None).await.unwrap();
     assert_eq!(Instant::now() - started, Duration::from_secs(7));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_worker_reconnecting_with_its_id_heals_and_takes_users_again() {
+    let master = start_master(master_config());
+    let worker = spawn_worker(master.connector.clone(), worker_config("w0"));
+    wait_for_view(&master.handle, "w0 ready", |v| v.ready_workers() == 1).await;
+    let (peer, welcome) = Peer::ready(&master.connector, "w1").await;
+    assert_eq!(welcome.index, 1);
+    wait_for_view(&master.handle, "2 ready", |v| v.ready_workers() == 2).await;
+    master.handle.start(target()).await.unwrap();
+    drop(peer);
+    // w1's connection closed: missing at once, w0 takes all users.
+    wait_for_view(&master.handle, "w0 has all users", |v| {
+        v.workers[1].status == WorkerStatus::Missing && v.user_count() == 10
+    })
+    .await;
+    assert_eq!(worker.alive(), MIX_10);
+
+    // The same worker comes back on a new connection: same index, its share again.
+    let (mut peer, welcome) = Peer::ready(&master.connector, "w1").await;
+    assert_eq!(welcome.index, 1);
+    let Some(ToWorker::Spawn(spawn)) = peer.next_order().await else {
+        panic!("no spawn after healing");
+    };
+    let share: Vec<u64> = spawn.targets.iter().map(|t| t.users).collect();
+    assert_eq!(share.iter().sum::<u64>(), 5);
+    peer.heartbeat(share, WorkerState::Running).await;
+    let view = wait_for_view(&master.handle, "healed and running", |v| {
+        v.workers[1].status == WorkerStatus::Running && v.state == MasterState::Running
+    })
+    .await;
+    assert_eq!(view.users_per_class, MIX_10);
+    assert_eq!(worker.alive().iter().sum::<u64>(), 5);
+}
