@@ -12,11 +12,11 @@ use locusta_lua::{Locustfile, split_locustfile_arg};
 use locusta_report::RunMeta;
 use locusta_report::csv::CsvFiles;
 use locusta_report::thresholds::{self, Verdict};
-use locusta_runner::{LoadShape, Runner, RunnerConfig, ShapeOptions, Target};
+use locusta_runner::{LoadShape, Runner, RunnerConfig, RunnerHandle, ShapeOptions, Target};
 use locusta_stats::{Clock, RunView};
 use locusta_web::{ClassInfo, FormDefaults, RunInfo, ShapeInfo};
 
-use crate::cli::{Plan, RunPlan, plan};
+use crate::cli::{Plan, ReportPlan, RunPlan, plan};
 use crate::{console, limits, logging, reports, shutdown, web_ui};
 
 /// The locustfile read when `-f` is not given (Locust's is `locustfile.py`).
@@ -170,18 +170,7 @@ async fn drive(
     resources: Resources,
     shape: Option<Box<dyn LoadShape>>,
 ) -> anyhow::Result<Outcome> {
-    // Files are opened before the test starts, so a bad path fails now, not after the run.
-    let csv = match &plan.reports.csv_prefix {
-        Some(prefix) => Some(
-            CsvFiles::create(prefix, plan.reports.csv_full_history).map_err(|error| {
-                anyhow::anyhow!(
-                    "cannot create the --csv files {}_*.csv: {error}",
-                    prefix.display()
-                )
-            })?,
-        ),
-        None => None,
-    };
+    let csv = open_csv(&plan.reports)?;
     let clock = Clock::start();
     let classes: Arc<[UserClass]> = Arc::from(plan.classes);
     let engine = Engine::start(EngineConfig {
@@ -201,24 +190,7 @@ async fn drive(
         ..RunnerConfig::default()
     };
     let (runner, handle) = Runner::new(engine, Arc::clone(&classes), config);
-    let shape_info = shape.as_ref().map(|shape| ShapeInfo {
-        name: shape.name().to_string(),
-        use_common_options: shape.use_common_options(),
-    });
-    if let Some(info) = &shape_info
-        && !info.use_common_options
-        && plan.load_given
-    {
-        tracing::warn!(
-            "The load shape {} decides the users and run time: -u, -r and -t are ignored \
-             (set use_common_options = true in the shape to pass them to it)",
-            info.name
-        );
-    }
-    let runner = match shape {
-        Some(shape) => runner.with_shape(shape),
-        None => runner,
-    };
+    let (runner, shape_info) = attach_shape(runner, shape, plan.load_given);
     let target = Target {
         users: plan.users,
         spawn_rate: plan.spawn_rate,
@@ -264,21 +236,8 @@ async fn drive(
             web.autostart
         }
     };
-    if autostart && let Some(info) = &shape_info {
-        tracing::info!("Starting the load shape {}", info.name);
-        handle.start_shape(ShapeOptions {
-            users: Some(plan.users),
-            spawn_rate: Some(plan.spawn_rate),
-            run_time: plan.run_time,
-        });
-    } else if autostart {
-        match target.run_time {
-            Some(run_time) => {
-                tracing::info!("Run time limit set to {} seconds", run_time.as_secs())
-            }
-            None => tracing::info!("No run time limit set, use CTRL+C to interrupt"),
-        }
-        handle.start(target);
+    if autostart {
+        start_test(&handle, target, shape_info.as_ref());
     }
 
     let view = runner.run().await;
@@ -312,6 +271,63 @@ async fn drive(
         verdicts,
         aborted: aborted.load(Ordering::Relaxed),
     })
+}
+
+/// Opens the `--csv` files before the test starts, so a bad path fails now, not after the run.
+fn open_csv(reports: &ReportPlan) -> anyhow::Result<Option<CsvFiles>> {
+    let Some(prefix) = &reports.csv_prefix else {
+        return Ok(None);
+    };
+    let files = CsvFiles::create(prefix, reports.csv_full_history).map_err(|error| {
+        anyhow::anyhow!(
+            "cannot create the --csv files {}_*.csv: {error}",
+            prefix.display()
+        )
+    })?;
+    Ok(Some(files))
+}
+
+/// Hands the locustfile's load shape, if any, to the runner; warns when `-u/-r/-t` were given
+/// to a shape that ignores them.
+fn attach_shape(
+    runner: Runner,
+    shape: Option<Box<dyn LoadShape>>,
+    load_given: bool,
+) -> (Runner, Option<ShapeInfo>) {
+    let Some(shape) = shape else {
+        return (runner, None);
+    };
+    let info = ShapeInfo {
+        name: shape.name().to_string(),
+        use_common_options: shape.use_common_options(),
+    };
+    if !info.use_common_options && load_given {
+        tracing::warn!(
+            "The load shape {} decides the users and run time: -u, -r and -t are ignored \
+             (set use_common_options = true in the shape to pass them to it)",
+            info.name
+        );
+    }
+    (runner.with_shape(shape), Some(info))
+}
+
+/// Starts the test at once (headless or `--autostart`): the shape if there is one, else the
+/// command line's target.
+fn start_test(handle: &RunnerHandle, target: Target, shape: Option<&ShapeInfo>) {
+    if let Some(shape) = shape {
+        tracing::info!("Starting the load shape {}", shape.name);
+        handle.start_shape(ShapeOptions {
+            users: Some(target.users),
+            spawn_rate: Some(target.spawn_rate),
+            run_time: target.run_time,
+        });
+        return;
+    }
+    match target.run_time {
+        Some(run_time) => tracing::info!("Run time limit set to {} seconds", run_time.as_secs()),
+        None => tracing::info!("No run time limit set, use CTRL+C to interrupt"),
+    }
+    handle.start(target);
 }
 
 fn exit_code(code: i32) -> ExitCode {
