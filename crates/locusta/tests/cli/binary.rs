@@ -72,9 +72,35 @@ pub fn example(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The `locusta` binary (or another program of this package), isolated from the developer's
+/// own settings: no `LOCUST*` variables, `HOME` and the working directory in a scratch
+/// directory, so a personal `~/.locust.conf` or `./locust.conf` cannot change a test.
+pub fn command_for(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("LOCUST") {
+            command.env_remove(name);
+        }
+    }
+    let home = isolated_home();
+    command.env("HOME", &home).current_dir(&home);
+    command
+}
+
+/// `command_for` the `locusta` binary.
+pub fn locusta_command() -> Command {
+    command_for(env!("CARGO_BIN_EXE_locusta"))
+}
+
+/// An empty directory shared by the tests of this process, as `HOME` and working directory.
+fn isolated_home() -> PathBuf {
+    static HOME: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| scratch_dir("home")).clone()
+}
+
 /// Runs `locusta args...` to completion (at most `limit`).
 pub fn locusta(args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_locusta"))
+    let mut child = locusta_command()
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

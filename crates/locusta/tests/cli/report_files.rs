@@ -131,7 +131,7 @@ fn the_end_of_the_run_time_writes_every_file() {
 fn interrupted_run(signal: &str, dir: &Path, target: &Target) -> (Option<i32>, String) {
     let mut args = base_args(target);
     args.extend(report_args(dir));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_locusta"))
+    let mut child = crate::binary::locusta_command()
         .args(&args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -232,7 +232,7 @@ fn stop_from_the_web_ui_then_quit_writes_every_file() {
     let mut args = base_args(&target);
     args.retain(|arg| arg != "--headless");
     args.extend(report_args(&dir));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_locusta"))
+    let mut child = crate::binary::locusta_command()
         .args(&args)
         .args(["--autostart", "--web-port", &port.to_string()])
         .stdout(Stdio::null())

@@ -19,7 +19,7 @@ fn quickstart_binary() -> PathBuf {
 /// Starts a run without a run time, waits until users are spawned and have sent requests,
 /// sends `signal`, and returns (exit code, everything printed on stderr).
 fn interrupt_run(signal: &str) -> (Option<i32>, String) {
-    let mut child = Command::new(quickstart_binary())
+    let mut child = crate::binary::command_for(quickstart_binary())
         .args(["--headless", "-u", "4", "-r", "4", "--only-summary"])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())

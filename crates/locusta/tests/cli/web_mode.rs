@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use locusta_target::{Target, TargetOptions};
@@ -47,7 +47,7 @@ fn autostart_serves_the_api_while_the_test_runs_and_autoquit_ends_it() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
     let port = free_port();
     let locustfile = example("quickstart.lua");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_locusta"))
+    let mut child = crate::binary::locusta_command()
         .args([
             "-f",
             locustfile.to_str().unwrap(),
