@@ -97,6 +97,26 @@ pub struct Args {
     #[arg(long)]
     pub only_summary: bool,
 
+    /// Only run tasks tagged with at least one of these tags (Locust's @tag).
+    #[arg(short = 'T', long, value_name = "TAG", num_args = 1.., value_delimiter = ',')]
+    pub tags: Vec<String>,
+
+    /// Do not run tasks tagged with any of these tags.
+    #[arg(short = 'E', long, value_name = "TAG", num_args = 1.., value_delimiter = ',')]
+    pub exclude_tags: Vec<String>,
+
+    /// Give every user class weight 1 and every task (nested TaskSets' too) the same chance.
+    #[arg(long)]
+    pub equal_weights: bool,
+
+    /// Reset the statistics once the ramp-up has finished.
+    #[arg(long)]
+    pub reset_stats: bool,
+
+    /// Let the web UI choose which user classes (and shape) to run.
+    #[arg(long)]
+    pub class_picker: bool,
+
     /// Write the statistics to PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv
     /// and PREFIX_exceptions.csv, refreshed every second (parent directories are created).
     #[arg(long = "csv", value_name = "PREFIX")]
@@ -128,26 +148,6 @@ pub struct Args {
     /// the exit code 3.
     #[arg(long = "threshold", value_name = "RULE")]
     pub thresholds: Vec<String>,
-
-    /// Only run tasks tagged with at least one of these tags (Locust's @tag).
-    #[arg(short = 'T', long, value_name = "TAG", num_args = 1.., value_delimiter = ',')]
-    pub tags: Vec<String>,
-
-    /// Do not run tasks tagged with any of these tags.
-    #[arg(short = 'E', long, value_name = "TAG", num_args = 1.., value_delimiter = ',')]
-    pub exclude_tags: Vec<String>,
-
-    /// Give every user class weight 1 and every task (nested TaskSets' too) the same chance.
-    #[arg(long)]
-    pub equal_weights: bool,
-
-    /// Reset the statistics once the ramp-up has finished.
-    #[arg(long)]
-    pub reset_stats: bool,
-
-    /// Let the web UI choose which user classes (and shape) to run.
-    #[arg(long)]
-    pub class_picker: bool,
 
     /// Stop the test early once a --threshold rule fails (see docs/thresholds.md).
     #[arg(long, requires = "thresholds")]
