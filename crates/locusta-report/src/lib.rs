@@ -5,6 +5,7 @@
 //! - [`console`]: the tables Locust prints (stats, percentiles, error report).
 //! - [`csv`]: Locust's `--csv` files, and [`csv::CsvFiles`] that keeps them up to date.
 //! - [`json`]: Locust's `--json` document, and our own run report with a JSON Schema.
+//! - [`utc_time`]: the UTC timestamps of files and download names.
 //! - [`html`]: the self-contained HTML report, whose chart code and uPlot ([`assets`]) the web
 //!   UI serves too.
 
@@ -17,5 +18,6 @@ pub mod html;
 pub mod json;
 mod run_meta;
 pub mod thresholds;
+pub mod utc_time;
 
 pub use run_meta::RunMeta;

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use locusta_stats::RunView;
 
 use super::dialect::python_csv_writer;
-use super::utc_time::utc_iso;
+use crate::utc_time::utc_iso;
 
 /// Columns of `_failures.csv`.
 const COLUMNS: [&str; 6] = [

@@ -46,7 +46,6 @@ mod history;
 mod python;
 mod replace;
 mod stats;
-pub(crate) mod utc_time;
 mod window;
 
 pub use error::{CsvError, FileError};

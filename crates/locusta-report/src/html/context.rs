@@ -10,7 +10,7 @@ use super::tables::{
     percentile_headings,
 };
 use crate::RunMeta;
-use crate::csv::utc_time::utc_iso;
+use crate::utc_time::utc_iso;
 
 /// The template's `report` value.
 #[derive(Debug, Serialize)]

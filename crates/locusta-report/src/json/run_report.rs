@@ -11,7 +11,7 @@ use super::run_tables::{
     ClassUsers, ExceptionReport, FailureReport, HistoryReport, ThresholdReport,
 };
 use crate::RunMeta;
-use crate::csv::utc_time::utc_iso;
+use crate::utc_time::utc_iso;
 
 /// The version of the report's format. It changes only when a field is removed, renamed or
 /// changes meaning; new fields may appear without a change, so readers should ignore fields

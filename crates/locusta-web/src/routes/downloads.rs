@@ -11,7 +11,7 @@ use locusta_stats::RunView;
 
 use super::Shared;
 use crate::WebState;
-use crate::time_format::safe_timestamp;
+use locusta_report::utc_time::safe_timestamp;
 
 type Writer = fn(&RunView, &mut Vec<u8>) -> io::Result<()>;
 

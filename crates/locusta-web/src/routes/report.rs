@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::Shared;
 use crate::WebState;
-use crate::time_format::safe_timestamp;
+use locusta_report::utc_time::safe_timestamp;
 
 /// The report runs its own inline scripts and styles (it must also work as a file, with no
 /// server to send a policy), and loads nothing: served, it may not reach the network either.

@@ -1,12 +1,27 @@
-//! Unix times as Locust writes them in its files, without a date crate.
+//! Unix times as Locust writes them in its files and download names, in UTC, without a date
+//! crate. One calendar for the CSV, JSON and HTML writers and the web crate's download names.
 
 /// Locust's `format_utc_timestamp`: `2026-11-23T12:16:23Z` (UTC, seconds truncated).
-pub(crate) fn utc_iso(unix_secs: f64) -> String {
+pub fn utc_iso(unix_secs: f64) -> String {
+    let (year, month, day, of_day) = civil(unix_secs);
+    let (hour, minute, second) = (of_day / 3600, of_day / 60 % 60, of_day % 60);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+}
+
+/// Locust's `format_safe_timestamp` (`2026-11-23-12h16`), for file names, in UTC: Locust uses
+/// the local time zone, which would need a time-zone database.
+pub fn safe_timestamp(unix_secs: f64) -> String {
+    let (year, month, day, of_day) = civil(unix_secs);
+    let (hour, minute) = (of_day / 3600, of_day / 60 % 60);
+    format!("{year:04}-{month:02}-{day:02}-{hour:02}h{minute:02}")
+}
+
+/// UTC date of a Unix time (seconds truncated) and the seconds into that day.
+fn civil(unix_secs: f64) -> (i64, u32, u32, i64) {
     let secs = unix_secs.floor() as i64;
     let (days, of_day) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
-    let (hour, minute, second) = (of_day / 3600, of_day / 60 % 60, of_day % 60);
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+    (year, month, day, of_day)
 }
 
 /// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to (year, month, day) in the
@@ -40,5 +55,13 @@ mod tests {
         assert_eq!(utc_iso(0.0), "1970-01-01T00:00:00Z");
         assert_eq!(utc_iso(951_782_400.0), "2000-02-29T00:00:00Z");
         assert_eq!(utc_iso(-1.0), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn safe_timestamps_like_locusts_file_names() {
+        assert_eq!(safe_timestamp(1_795_436_183.9), "2026-11-23-12h16");
+        assert_eq!(safe_timestamp(0.0), "1970-01-01-00h00");
+        assert_eq!(safe_timestamp(951_782_400.0), "2000-02-29-00h00");
+        assert_eq!(safe_timestamp(-1.0), "1969-12-31-23h59");
     }
 }
