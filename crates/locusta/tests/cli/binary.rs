@@ -131,6 +131,22 @@ pub fn locusta(args: &[&str], limit: Duration) -> Run {
     }
 }
 
+/// Runs `locustfile` headless against `target` with only the final summary, plus `extra`
+/// flags, to completion (at most a minute).
+pub fn run_headless(locustfile: &Path, target: &locusta_target::Target, extra: &[&str]) -> Run {
+    let url = target.url();
+    let mut args = vec![
+        "-f",
+        locustfile.to_str().unwrap(),
+        "-H",
+        url.as_str(),
+        "--headless",
+        "--only-summary",
+    ];
+    args.extend_from_slice(extra);
+    locusta(&args, Duration::from_secs(60))
+}
+
 /// A fresh directory for one test's files.
 pub fn scratch_dir(test: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("locusta-test-{}-{test}", std::process::id()));

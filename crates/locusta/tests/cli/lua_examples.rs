@@ -5,31 +5,16 @@ use std::time::Duration;
 
 use locusta_target::{Target, TargetOptions};
 
-use crate::binary::{example, locusta};
+use crate::binary::{example, locusta, run_headless};
 
 const LIMIT: Duration = Duration::from_secs(60);
-
-fn run_example(file: &str, target: &Target, extra: &[&str]) -> crate::binary::Run {
-    let path = example(file);
-    let url = target.url();
-    let mut args = vec![
-        "-f",
-        path.to_str().unwrap(),
-        "-H",
-        url.as_str(),
-        "--headless",
-        "--only-summary",
-    ];
-    args.extend_from_slice(extra);
-    locusta(&args, LIMIT)
-}
 
 #[test]
 fn quickstart_logs_in_once_per_user_and_groups_items() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
     // A stop timeout lets running tasks finish, so /hello and /world stay paired.
-    let run = run_example(
-        "quickstart.lua",
+    let run = run_headless(
+        &example("quickstart.lua"),
         &target,
         &["-u", "5", "-r", "5", "-t", "3s", "-s", "20s"],
     );
@@ -51,8 +36,8 @@ fn quickstart_logs_in_once_per_user_and_groups_items() {
 #[test]
 fn constant_throughput_paces_each_user() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let run = run_example(
-        "throughput.lua",
+    let run = run_headless(
+        &example("throughput.lua"),
         &target,
         &["-u", "4", "-r", "4", "-t", "3s"],
     );
@@ -66,8 +51,8 @@ fn constant_throughput_paces_each_user() {
 #[test]
 fn weighted_and_fixed_count_classes_get_locusts_mix() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let run = run_example(
-        "weighted_classes.lua",
+    let run = run_headless(
+        &example("weighted_classes.lua"),
         &target,
         &["-u", "9", "-r", "9", "-t", "2s", "-s", "5s"],
     );
@@ -83,8 +68,8 @@ fn weighted_and_fixed_count_classes_get_locusts_mix() {
 #[test]
 fn predict_checks_answers_with_catch_response() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let run = run_example(
-        "predict.lua",
+    let run = run_headless(
+        &example("predict.lua"),
         &target,
         &["-u", "3", "-r", "3", "-t", "2s", "-s", "5s"],
     );
@@ -123,8 +108,8 @@ fn predict_checks_answers_with_catch_response() {
 #[test]
 fn custom_timings_are_recorded_and_task_errors_name_file_and_line() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let run = run_example(
-        "custom_timing.lua",
+    let run = run_headless(
+        &example("custom_timing.lua"),
         &target,
         // A fixed seed makes the task choices, and so which rows appear, the same every run.
         &["-u", "2", "-r", "2", "-t", "2s", "--seed", "3"],

@@ -1,33 +1,16 @@
 //! The Lua TaskSet examples (examples/taskset.lua, examples/checkout.lua) and tags, through
 //! the real binary against the demo target.
 
-use std::time::Duration;
-
 use locusta_target::{Target, TargetOptions};
 
-use crate::binary::{Run, example, locusta};
-
-fn run_example(file: &str, target: &Target, extra: &[&str]) -> Run {
-    let path = example(file);
-    let url = target.url();
-    let mut args = vec![
-        "-f",
-        path.to_str().unwrap(),
-        "-H",
-        url.as_str(),
-        "--headless",
-        "--only-summary",
-    ];
-    args.extend_from_slice(extra);
-    locusta(&args, Duration::from_secs(60))
-}
+use crate::binary::{example, run_headless};
 
 #[test]
 fn the_browse_taskset_takes_over_the_user_until_it_interrupts() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
     // Running tasks finish at the stop, so every visit that started is whole.
-    let run = run_example(
-        "taskset.lua",
+    let run = run_headless(
+        &example("taskset.lua"),
         &target,
         &["-u", "4", "-r", "4", "-t", "4s", "-s", "10s", "--seed", "7"],
     );
@@ -57,8 +40,8 @@ fn the_browse_taskset_takes_over_the_user_until_it_interrupts() {
 #[test]
 fn the_sequential_checkout_runs_its_steps_in_order() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let run = run_example(
-        "checkout.lua",
+    let run = run_headless(
+        &example("checkout.lua"),
         &target,
         &["-u", "3", "-r", "3", "-t", "3s", "-s", "10s"],
     );
@@ -86,8 +69,8 @@ fn the_sequential_checkout_runs_its_steps_in_order() {
 #[test]
 fn tags_select_lua_tasks_inside_tasksets() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let run = run_example(
-        "taskset.lua",
+    let run = run_headless(
+        &example("taskset.lua"),
         &target,
         &["-u", "2", "-r", "2", "-t", "3s", "-T", "slow"],
     );
@@ -101,8 +84,8 @@ fn tags_select_lua_tasks_inside_tasksets() {
     );
 
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let run = run_example(
-        "taskset.lua",
+    let run = run_headless(
+        &example("taskset.lua"),
         &target,
         &["-u", "2", "-r", "2", "-t", "3s", "-E", "slow"],
     );
@@ -115,8 +98,8 @@ fn tags_select_lua_tasks_inside_tasksets() {
     assert!(target.count("GET", "/item") > 0);
 
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let run = run_example(
-        "taskset.lua",
+    let run = run_headless(
+        &example("taskset.lua"),
         &target,
         &["-u", "1", "-r", "1", "-t", "1s", "-T", "nothing"],
     );
@@ -154,25 +137,10 @@ fn lua_tasksets_nest_two_levels_with_hooks_on_every_entry_and_exit() {
     let dir = crate::binary::scratch_dir("lua-nested-sets");
     let file = dir.join("nested.lua");
     std::fs::write(&file, NESTED).unwrap();
-    let url = target.url();
-    let run = locusta(
-        &[
-            "-f",
-            file.to_str().unwrap(),
-            "-H",
-            &url,
-            "--headless",
-            "--only-summary",
-            "-u",
-            "2",
-            "-r",
-            "2",
-            "-t",
-            "3s",
-            "-s",
-            "10s",
-        ],
-        Duration::from_secs(60),
+    let run = run_headless(
+        &file,
+        &target,
+        &["-u", "2", "-r", "2", "-t", "3s", "-s", "10s"],
     );
     assert_eq!(run.code, Some(0), "no task error:\n{}", run.stderr);
     let (starts, stops) = (

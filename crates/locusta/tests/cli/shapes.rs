@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use locusta_target::{Target, TargetOptions};
 
-use crate::binary::{locusta, scratch_dir};
+use crate::binary::{run_headless, scratch_dir};
 
 const SHORT_STAGES: &str = r#"
 Visitor = HttpUser { wait_time = constant(0.5) }
@@ -28,21 +28,7 @@ fn a_stages_shape_sets_the_users_and_ends_the_run() {
     let file = dir.join("locustfile.lua");
     std::fs::write(&file, SHORT_STAGES).unwrap();
     let started = Instant::now();
-    let run = locusta(
-        &[
-            "-f",
-            file.to_str().unwrap(),
-            "-H",
-            &target.url(),
-            "--headless",
-            "--only-summary",
-            "-u",
-            "50",
-            "-t",
-            "60s",
-        ],
-        Duration::from_secs(60),
-    );
+    let run = run_headless(&file, &target, &["-u", "50", "-t", "60s"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         started.elapsed() < Duration::from_secs(30),

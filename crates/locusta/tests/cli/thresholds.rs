@@ -5,28 +5,13 @@ use std::time::{Duration, Instant};
 
 use locusta_target::{Target, TargetOptions};
 
-use crate::binary::{Run, example, locusta};
+use crate::binary::{Run, example, run_headless};
 
 /// Three throughput users (two GET / per second each) for `run_time`, with `extra` flags.
 fn run_with(target: &Target, run_time: &str, extra: &[&str]) -> Run {
-    let path = example("throughput.lua");
-    let url = target.url();
-    let mut args = vec![
-        "-f",
-        path.to_str().unwrap(),
-        "-H",
-        url.as_str(),
-        "--headless",
-        "--only-summary",
-        "-u",
-        "3",
-        "-r",
-        "3",
-        "-t",
-        run_time,
-    ];
+    let mut args = vec!["-u", "3", "-r", "3", "-t", run_time];
     args.extend_from_slice(extra);
-    locusta(&args, Duration::from_secs(60))
+    run_headless(&example("throughput.lua"), target, &args)
 }
 
 #[test]
