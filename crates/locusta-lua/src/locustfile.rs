@@ -61,7 +61,29 @@ impl Locustfile {
     /// classes: every global assigned a class (`Name = HttpUser { ... }`) that is not
     /// `abstract`, named after that global, in the order the classes were created.
     pub fn load(paths: &[PathBuf]) -> Result<Self, LoadError> {
-        let sources = read_sources(paths)?;
+        Self::from_sources(read_sources(paths)?)
+    }
+
+    /// Loads one locustfile given as text, e.g. received by a distributed worker started with
+    /// `-f -`; `name` is the file's name on the master, which errors and tracebacks show.
+    pub fn from_text(name: &str, text: String) -> Result<Self, LoadError> {
+        Self::from_sources(vec![Source {
+            path: PathBuf::from(name),
+            chunk: name.to_owned(),
+            text,
+        }])
+    }
+
+    /// The text of the single file loaded, with the name it was loaded by, for sending to
+    /// distributed workers; `None` when several files were loaded.
+    pub fn single_file_text(&self) -> Option<(String, String)> {
+        match self.program.sources.as_slice() {
+            [source] => Some((source.chunk.clone(), source.text.clone())),
+            _ => None,
+        }
+    }
+
+    fn from_sources(sources: Vec<Source>) -> Result<Self, LoadError> {
         let limits = Limits {
             resume: DEFAULT_RUNAWAY_LIMIT,
             load: LOAD_LIMIT,

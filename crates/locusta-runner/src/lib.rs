@@ -3,6 +3,7 @@
 //! shapes, and turns shard statistics into published [`locusta_stats::RunView`]s.
 
 mod dispatch;
+mod population;
 mod ramp;
 mod roster;
 mod runner;
@@ -11,6 +12,7 @@ mod stages;
 mod timespan;
 
 pub use dispatch::{ClassSequence, ClassShare};
+pub use population::Population;
 pub use ramp::{batch_size, step_delay};
 pub use runner::{Runner, RunnerConfig, RunnerHandle, Target};
 pub use shape::{LoadShape, ShapeContext, ShapeError, ShapeOptions, ShapeResult, ShapeTick};

@@ -29,7 +29,7 @@ pub(crate) struct Step {
     /// Users to start.
     pub(crate) spawned: Vec<Member>,
     /// Users to stop.
-    pub(crate) stopped: Vec<u64>,
+    pub(crate) stopped: Vec<Member>,
     /// Whether the roster now matches the target (no further step needed).
     pub(crate) done: bool,
 }
@@ -111,14 +111,14 @@ impl Roster {
         let mut step = Step::default();
         while self.slots.len() > target && step.stopped.len() < batch {
             match self.slots.pop().flatten() {
-                Some(member) => step.stopped.push(member.id),
+                Some(member) => step.stopped.push(member),
                 None => self.holes -= 1,
             }
         }
         while step.stopped.len() < batch
             && let Some(member) = self.surplus.pop()
         {
-            step.stopped.push(member.id);
+            step.stopped.push(member);
         }
 
         let mut start = |class: usize, spawned: &mut Vec<Member>| {
@@ -187,6 +187,10 @@ mod tests {
         ClassSequence::new(&shares)
     }
 
+    fn ids(members: &[Member]) -> Vec<u64> {
+        members.iter().map(|member| member.id).collect()
+    }
+
     /// Steps until done; returns the steps taken.
     fn ramp(roster: &mut Roster, target: usize, batch: usize, next: &mut u64) -> Vec<Step> {
         let mut steps = Vec::new();
@@ -209,7 +213,7 @@ mod tests {
         let sizes: Vec<usize> = steps.iter().map(|s| s.spawned.len()).collect();
         assert_eq!(sizes, [2, 2, 1]);
         let steps = ramp(&mut roster, 2, 2, &mut next);
-        let stopped: Vec<Vec<u64>> = steps.into_iter().map(|s| s.stopped).collect();
+        let stopped: Vec<Vec<u64>> = steps.into_iter().map(|step| ids(&step.stopped)).collect();
         assert_eq!(stopped, [vec![4, 3], vec![2]]);
         assert_eq!(roster.alive(), 2);
     }
@@ -230,7 +234,7 @@ mod tests {
             assert_eq!(step.stopped.len(), 2);
         }
         // The newest A users go first.
-        assert_eq!(steps[0].stopped, [3, 2]);
+        assert_eq!(ids(&steps[0].stopped), [3, 2]);
         assert_eq!(roster.counts_by_class(2), [0, 4]);
     }
 

@@ -25,6 +25,15 @@
 //! `GET /exceptions/csv`, `GET /tasks`, `GET /worker-count`. Every response allows any origin
 //! (CORS), as Locust's do; with credentials configured every route requires HTTP basic auth.
 //!
+//! # On a master
+//! [`WebState::with_cluster`] gives the routes the master's worker registry (the run itself is
+//! still driven through the runner's handle). Then `/worker-count` counts the ready workers
+//! (0 for a local run), `/stats/requests` ends with `"worker_count"` (the ready workers) and
+//! `"workers"` (every known worker by index: `{"cpu_usage", "hostname", "id", "memory_usage",
+//! "state", "user_count"}`), `/swarm` refuses to start while no worker is ready, and the page
+//! shows a Workers count in its header and a Workers tab. A local run's documents and page have
+//! none of these.
+//!
 //! # The UI
 //! Plain HTML, CSS and JavaScript modules under `assets/` (no build step), polling the API
 //! every 2 s. `GET /` embeds the run's settings (host, locustfile, form defaults, classes) as
@@ -47,7 +56,12 @@
 //!   starts the shape (`shape_class=Default` runs without it); the user count, spawn rate and
 //!   run time are used only by a shape with `use_common_options`. Other Locust fields
 //!   (`profile`, custom options) are ignored. Answers, errors included, carry `host` (Locust's
-//!   do only for some errors).
+//!   do only for some errors). On a master with no ready worker it answers
+//!   `{"success": false, "message": "You can't start a distributed test before at least one
+//!   worker processes has connected"}` and changes nothing (Locust answers success and only
+//!   logs that message).
+//! - A master's `/stats/requests` workers also carry their `hostname`; their `state` may be
+//!   `connecting` (welcomed, loading its classes) and is never `cleanup` or `stopped`.
 //! - `/stop` and `/stats/reset` queue the order and answer at once; the effect shows in the
 //!   next published view (within one stats interval; Locust caches `/stats/requests` for 2 s).
 //! - `/stats/requests` also carries the legacy `current_response_time_percentile_50`/`_95`.

@@ -1,12 +1,14 @@
 //! What the routes share: the runner's handle and the facts about the run that do not change
 //! while the server runs.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use locusta_cluster::ClusterView;
 use locusta_engine::{TaskSpec, UserClass};
 use locusta_runner::RunnerHandle;
 use locusta_stats::RunView;
+use tokio::sync::watch;
 
 use crate::Credentials;
 
@@ -83,6 +85,8 @@ pub struct WebState {
     credentials: Option<Credentials>,
     shape: Option<ShapeInfo>,
     class_picker: bool,
+    /// The master's published views, on a master (`--master`); `None` for a local run.
+    cluster: Option<watch::Receiver<Arc<ClusterView>>>,
 }
 
 impl WebState {
@@ -97,7 +101,34 @@ impl WebState {
             credentials: None,
             shape: None,
             class_picker: false,
+            cluster: None,
         }
+    }
+
+    /// The master's worker registry (`MasterHandle::subscribe`): makes the UI distributed.
+    /// `/worker-count` counts its ready workers, `/stats/requests` lists every worker, the page
+    /// shows the Workers count and tab, and `/swarm` refuses to start while no worker is ready.
+    /// The run itself is still driven through the runner's handle.
+    pub fn with_cluster(mut self, views: watch::Receiver<Arc<ClusterView>>) -> Self {
+        self.cluster = Some(views);
+        self
+    }
+
+    /// Whether this is a master's UI (see [`Self::with_cluster`]).
+    pub fn is_distributed(&self) -> bool {
+        self.cluster.is_some()
+    }
+
+    /// The master's latest view, on a master.
+    pub(crate) fn cluster_view(&self) -> Option<Arc<ClusterView>> {
+        self.cluster
+            .as_ref()
+            .map(|views| Arc::clone(&views.borrow()))
+    }
+
+    /// Workers ready for orders: 0 for a local run (Locust's `worker_count`).
+    pub(crate) fn ready_workers(&self) -> usize {
+        self.cluster_view().map_or(0, |view| view.ready_workers())
     }
 
     /// The run has a load shape (given to the runner with `Runner::with_shape`): `/swarm`

@@ -30,6 +30,7 @@
 mod cli;
 mod console;
 mod demo;
+mod distributed;
 mod http_glue;
 mod limits;
 mod logging;

@@ -6,17 +6,23 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use locusta_cluster::protocol::Locustfile as SentLocustfile;
 use locusta_engine::{Engine, EngineConfig, Resources, UserClass};
 use locusta_http::HttpConfig;
 use locusta_lua::{Locustfile, split_locustfile_arg};
 use locusta_report::RunMeta;
 use locusta_report::csv::CsvFiles;
 use locusta_report::thresholds::{self, Verdict};
-use locusta_runner::{LoadShape, Runner, RunnerConfig, RunnerHandle, ShapeOptions, Target};
+use locusta_runner::{
+    LoadShape, Population, Runner, RunnerConfig, RunnerHandle, ShapeOptions, Target,
+};
 use locusta_stats::{Clock, RunView};
 use locusta_web::{ClassInfo, FormDefaults, RunInfo, ShapeInfo};
 
-use crate::cli::{Plan, ReportPlan, RunPlan, plan};
+use crate::cli::{MasterPlan, Plan, ReportPlan, Role, RunPlan, available_cpus, plan, role};
+use crate::distributed::master::{self, RunningMaster};
+use crate::distributed::processes::{self, Children};
+use crate::distributed::worker;
 use crate::{console, limits, logging, reports, shutdown, web_ui};
 
 /// The locustfile read when `-f` is not given (Locust's is `locustfile.py`).
@@ -58,16 +64,44 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let args = match crate::cli::parse(args) {
+    let argv: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let args = match crate::cli::parse(argv.iter().cloned()) {
         Ok(args) => args,
         Err(error) => {
             let _ = error.print();
             return exit_code(error.exit_code());
         }
     };
+    let role = match role(&args, available_cpus()) {
+        Ok(role) => role,
+        Err(error) => {
+            eprintln!("locusta: {error}");
+            return exit_code(error.exit_code());
+        }
+    };
+    // The program's own arguments, for worker processes started by this one.
+    let own_args = argv.get(1..).unwrap_or_default();
+    match &role {
+        Role::WorkerProcesses(count) => {
+            let started = processes::run_worker_processes(
+                *count,
+                own_args,
+                &args.master_host,
+                args.master_port,
+            );
+            return finish(started);
+        }
+        Role::Worker(plan)
+            if plan.locustfile_from_master && matches!(source, ClassSource::Locustfile) =>
+        {
+            return finish(worker::run_worker_process(args, plan.clone(), None));
+        }
+        _ => {}
+    }
     // The locustfile(s) the classes came from, to name them in errors.
     let mut origin = None;
     let mut shape = None;
+    let mut locustfile_text = None;
     let classes = match source {
         ClassSource::Given(classes) => classes,
         ClassSource::Locustfile => {
@@ -85,6 +119,7 @@ where
                         }
                     }
                     origin = Some(arg);
+                    locustfile_text = locustfile.single_file_text();
                     locustfile.user_classes()
                 }
                 Err(error) => {
@@ -94,6 +129,9 @@ where
             }
         }
     };
+    if let Role::Worker(plan) = role {
+        return finish(worker::run_worker_process(args, plan, Some(classes)));
+    }
     let plan = match plan(args, classes) {
         Ok(plan) => plan,
         Err(error) => {
@@ -112,17 +150,51 @@ where
             }
             ExitCode::SUCCESS
         }
-        Plan::Run(run_plan) => match run_test(*run_plan, shape) {
-            Ok(code) => exit_code(code),
-            Err(error) => {
-                eprintln!("locusta: {error:#}");
-                ExitCode::from(1)
-            }
-        },
+        Plan::Run(run_plan) => {
+            let launch = Launch {
+                own_args: own_args.to_vec(),
+                locustfile: locustfile_text.map(|(name, source)| SentLocustfile { name, source }),
+            };
+            finish(run_test(*run_plan, shape, launch))
+        }
     }
 }
 
-fn run_test(plan: RunPlan, shape: Option<Box<dyn LoadShape>>) -> anyhow::Result<i32> {
+/// The exit code of a run, or 1 with its error printed.
+fn finish(outcome: anyhow::Result<i32>) -> ExitCode {
+    match outcome {
+        Ok(code) => exit_code(code),
+        Err(error) => {
+            eprintln!("locusta: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// What a master needs from the way the process was started.
+struct Launch {
+    /// The command line without the program name (`--processes` children get it too).
+    own_args: Vec<OsString>,
+    /// The single locustfile, for workers started with `-f -`.
+    locustfile: Option<SentLocustfile>,
+}
+
+/// The HTTP client's settings, as the engine's resources.
+pub(crate) fn http_resources(insecure: bool) -> anyhow::Result<Resources> {
+    let http = HttpConfig::builder()
+        .insecure(insecure)
+        .build()
+        .map_err(|error| anyhow::anyhow!("cannot set up the HTTP client: {error}"))?;
+    let mut resources = Resources::default();
+    resources.insert(http);
+    Ok(resources)
+}
+
+fn run_test(
+    plan: RunPlan,
+    shape: Option<Box<dyn LoadShape>>,
+    launch: Launch,
+) -> anyhow::Result<i32> {
     logging::init(&plan.log)?;
     tracing::info!("Starting Locusta {}", env!("CARGO_PKG_VERSION"));
     for warning in &plan.warnings {
@@ -134,23 +206,20 @@ fn run_test(plan: RunPlan, shape: Option<Box<dyn LoadShape>>) -> anyhow::Result<
     );
     limits::raise_open_file_limit(plan.users);
 
-    let http = HttpConfig::builder()
-        .insecure(plan.insecure)
-        .build()
-        .map_err(|error| anyhow::anyhow!("cannot set up the HTTP client: {error}"))?;
-    let mut resources = Resources::default();
-    resources.insert(http);
-
     let exit_code_on_error = plan.exit_code_on_error;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let outcome = runtime.block_on(drive(plan, resources, shape))?;
+    let outcome = runtime.block_on(drive(plan, shape, launch))?;
 
     let view = &outcome.view;
     let failed = view.total().num_failures() > 0 || !view.exceptions().is_empty();
     let locust_code = if failed { exit_code_on_error } else { 0 };
-    let code = thresholds::exit_code(&outcome.verdicts, outcome.aborted, locust_code);
+    let mut code = thresholds::exit_code(&outcome.verdicts, outcome.aborted, locust_code);
+    if outcome.gave_up_waiting {
+        code = code.max(1);
+    }
+    code = code.max(outcome.children_code);
     tracing::info!("Shutting down (exit code {code})");
     Ok(code)
 }
@@ -161,26 +230,85 @@ struct Outcome {
     view: Arc<RunView>,
     verdicts: Vec<Verdict>,
     aborted: bool,
+    /// A master gave up waiting for `--expect-workers`.
+    gave_up_waiting: bool,
+    /// The highest exit code of the `--processes` workers.
+    children_code: i32,
+}
+
+/// A master's part in [`run_with`].
+struct ClusterRun<'a> {
+    master: &'a RunningMaster,
+    plan: &'a MasterPlan,
+}
+
+/// Starts the users' home (the local engine, or a master and its `--processes` workers),
+/// then runs the test with it.
+async fn drive(
+    mut plan: RunPlan,
+    shape: Option<Box<dyn LoadShape>>,
+    launch: Launch,
+) -> anyhow::Result<Outcome> {
+    let csv = open_csv(&plan.reports)?;
+    let clock = Clock::start();
+    let classes: Arc<[UserClass]> = Arc::from(std::mem::take(&mut plan.classes));
+    let Role::Master(master_plan) = plan.role.clone() else {
+        let engine = Engine::start(EngineConfig {
+            threads: plan.threads,
+            classes: Arc::clone(&classes),
+            host_override: plan.host.clone(),
+            resources: http_resources(plan.insecure)?,
+            seed: plan.seed,
+            clock,
+        })?;
+        return run_with(plan, engine, classes, clock, shape, csv, None).await;
+    };
+    let names = classes.iter().map(|class| class.name.clone()).collect();
+    let master = master::start(
+        &master_plan,
+        names,
+        launch.locustfile,
+        plan.stop_timeout,
+        clock,
+    )
+    .await?;
+    let children = if master_plan.processes > 0 {
+        let host = processes::local_master_host(&master_plan.bind_host);
+        let port = master.port();
+        Some(Children::spawn(
+            master_plan.processes,
+            &launch.own_args,
+            &host,
+            port,
+        )?)
+    } else {
+        None
+    };
+    let users = master.users(classes.len(), plan.stop_timeout, plan.host.clone());
+    let cluster = ClusterRun {
+        master: &master,
+        plan: &master_plan,
+    };
+    let outcome = run_with(plan, users, classes, clock, shape, csv, Some(cluster)).await;
+    master.quit().await;
+    let mut outcome = outcome?;
+    if let Some(children) = children {
+        outcome.children_code = children.wait(std::time::Duration::from_secs(5)).await;
+    }
+    Ok(outcome)
 }
 
 /// Runs the test to its end (run time, signal, or quit from the web UI), then prints the
 /// final tables and writes the reports. Every way a run ends comes through here.
-async fn drive(
+async fn run_with<P: Population>(
     plan: RunPlan,
-    resources: Resources,
+    users: P,
+    classes: Arc<[UserClass]>,
+    clock: Clock,
     shape: Option<Box<dyn LoadShape>>,
+    csv: Option<CsvFiles>,
+    cluster: Option<ClusterRun<'_>>,
 ) -> anyhow::Result<Outcome> {
-    let csv = open_csv(&plan.reports)?;
-    let clock = Clock::start();
-    let classes: Arc<[UserClass]> = Arc::from(plan.classes);
-    let engine = Engine::start(EngineConfig {
-        threads: plan.threads,
-        classes: Arc::clone(&classes),
-        host_override: plan.host.clone(),
-        resources,
-        seed: plan.seed,
-        clock,
-    })?;
     let config = RunnerConfig {
         stop_timeout: plan.stop_timeout,
         clock,
@@ -189,7 +317,7 @@ async fn drive(
         reset_stats: plan.reset_stats,
         ..RunnerConfig::default()
     };
-    let (runner, handle) = Runner::new(engine, Arc::clone(&classes), config);
+    let (runner, handle) = Runner::new(users, Arc::clone(&classes), config);
     let (runner, shape_info) = attach_shape(runner, shape, plan.load_given);
     let target = Target {
         users: plan.users,
@@ -208,6 +336,14 @@ async fn drive(
             handle.clone(),
             plan.web.is_none(),
             Arc::clone(&aborted),
+        ));
+    }
+    let gave_up_waiting = Arc::new(AtomicBool::new(false));
+    if let Some(cluster) = &cluster {
+        background.push(master::stop_when_workers_are_gone(
+            &cluster.master.handle,
+            handle.clone(),
+            plan.web.is_none(),
         ));
     }
     let print_periodically = match &plan.web {
@@ -230,14 +366,36 @@ async fn drive(
                 spawn_rate: Some(plan.spawn_rate),
                 run_time: plan.run_time,
             };
+            let workers = cluster.as_ref().map(|c| c.master.handle.subscribe());
             background.extend(
-                web_ui::start(web, handle.clone(), run, defaults, shape_info.clone()).await?,
+                web_ui::start(
+                    web,
+                    handle.clone(),
+                    run,
+                    defaults,
+                    shape_info.clone(),
+                    workers,
+                )
+                .await?,
             );
             web.autostart
         }
     };
     if autostart {
-        start_test(&handle, target, shape_info.as_ref());
+        match &cluster {
+            None => start_test(&handle, target, shape_info.as_ref()),
+            Some(cluster) => {
+                let starter = handle.clone();
+                let shape_info = shape_info.clone();
+                background.push(master::start_when_workers_are_ready(
+                    &cluster.master.handle,
+                    cluster.plan,
+                    handle.clone(),
+                    move || start_test(&starter, target, shape_info.as_ref()),
+                    Arc::clone(&gave_up_waiting),
+                ));
+            }
+        }
     }
 
     let view = runner.run().await;
@@ -270,6 +428,8 @@ async fn drive(
         view,
         verdicts,
         aborted: aborted.load(Ordering::Relaxed),
+        gave_up_waiting: gave_up_waiting.load(Ordering::Relaxed),
+        children_code: 0,
     })
 }
 
@@ -289,11 +449,11 @@ fn open_csv(reports: &ReportPlan) -> anyhow::Result<Option<CsvFiles>> {
 
 /// Hands the locustfile's load shape, if any, to the runner; warns when `-u/-r/-t` were given
 /// to a shape that ignores them.
-fn attach_shape(
-    runner: Runner,
+fn attach_shape<P: Population>(
+    runner: Runner<P>,
     shape: Option<Box<dyn LoadShape>>,
     load_given: bool,
-) -> (Runner, Option<ShapeInfo>) {
+) -> (Runner<P>, Option<ShapeInfo>) {
     let Some(shape) = shape else {
         return (runner, None);
     };

@@ -64,6 +64,9 @@ pub(super) struct Core<L> {
     stop_reason: Option<StopReason>,
     target: Option<ClusterTarget>,
     snapshot: Arc<Snapshot>,
+    /// What the workers reported since the last [`Command::TakeStats`] (a runner driving this
+    /// master merges these deltas into its own totals).
+    untaken: Snapshot,
     decoder: SnapshotDecoder,
     cpu_warning: bool,
     dirty: bool,
@@ -132,6 +135,7 @@ impl<L: Listener> Core<L> {
             stop_reason: None,
             target: None,
             snapshot,
+            untaken: Snapshot::default(),
             decoder: SnapshotDecoder::new(),
             cpu_warning: false,
             dirty: false,
@@ -203,6 +207,9 @@ impl<L: Listener> Core<L> {
                 self.publish();
             }
             Command::Quit => self.quit(),
+            Command::TakeStats(reply) => {
+                let _ = reply.send(std::mem::take(&mut self.untaken));
+            }
         }
     }
 
@@ -233,12 +240,18 @@ impl<L: Listener> Core<L> {
             self.snapshot = Arc::new(Snapshot::new(self.config.clock.now_unix_secs()));
             self.stop_reason = None;
         }
-        tracing::info!(
+        let news = format!(
             "Sending spawn jobs of {} users at {:.2} spawn rate to {} ready workers",
             target.users(),
             target.spawn_rate,
             self.ready_count()
         );
+        // A runner driving the master sends each ramp step as an edit: only a new test is news.
+        if matches!(self.state, MasterState::Spawning | MasterState::Running) {
+            tracing::debug!("{news}");
+        } else {
+            tracing::info!("{news}");
+        }
         self.target = Some(target);
         self.state = MasterState::Spawning;
         self.redispatch(true);
@@ -544,7 +557,10 @@ impl<L: Listener> Core<L> {
             }
             ToMaster::Heartbeat(heartbeat) => self.heartbeat(id, conn, heartbeat),
             ToMaster::Stats(report) => match self.decoder.decode_from_node(&report.snapshot, id) {
-                Ok(delta) => Arc::make_mut(&mut self.snapshot).merge(&delta),
+                Ok(delta) => {
+                    Arc::make_mut(&mut self.snapshot).merge(&delta);
+                    self.untaken.merge(&delta);
+                }
                 Err(error) => {
                     tracing::warn!("Dropped a statistics report of worker {id}: {error}");
                 }

@@ -11,7 +11,7 @@ mod view;
 use std::sync::Arc;
 use std::time::Duration;
 
-use locusta_stats::Clock;
+use locusta_stats::{Clock, Snapshot};
 use tokio::sync::{mpsc, oneshot, watch};
 
 pub use view::{ClusterTarget, ClusterView, MasterState, StopReason, WorkerInfo, WorkerStatus};
@@ -78,6 +78,7 @@ pub(crate) enum Command {
     Stop,
     ResetStats,
     Quit,
+    TakeStats(oneshot::Sender<Snapshot>),
 }
 
 /// The master's state machine; [`run`](Master::run) drives it.
@@ -134,6 +135,17 @@ impl MasterHandle {
     /// Zeroes the merged statistics (entries are kept, as in Locust).
     pub fn reset_stats(&self) {
         let _ = self.commands.send(Command::ResetStats);
+    }
+
+    /// Every statistics delta the workers reported since the previous call, merged (for a
+    /// runner that keeps its own totals; the view's snapshot is unaffected). Empty once the
+    /// master has ended.
+    pub async fn take_stats(&self) -> Snapshot {
+        let (reply, taken) = oneshot::channel();
+        if self.commands.send(Command::TakeStats(reply)).is_err() {
+            return Snapshot::default();
+        }
+        taken.await.unwrap_or_default()
     }
 
     /// Tells every worker to quit and ends the master once their final reports are in.

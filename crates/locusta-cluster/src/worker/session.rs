@@ -44,6 +44,8 @@ pub(super) struct Worker<C> {
     pending: Snapshot,
     encoder: SnapshotEncoder,
     usage: ProcessUsage,
+    /// The state of the last heartbeat, to notice when the users have all stopped.
+    last_state: WorkerState,
 }
 
 /// The users and what they were told, kept across connections.
@@ -64,6 +66,7 @@ impl<C: Connector> Worker<C> {
             pending: Snapshot::default(),
             encoder,
             usage: ProcessUsage::start(),
+            last_state: WorkerState::Ready,
         }
     }
 
@@ -365,7 +368,11 @@ impl<C: Connector> Worker<C> {
         self.heartbeat(link, users).await
     }
 
-    async fn heartbeat<U: LocalUsers>(&mut self, link: &mut WorkerLink, users: &Users<U>) -> bool {
+    async fn heartbeat<U: LocalUsers>(
+        &mut self,
+        link: &mut WorkerLink,
+        users: &mut Users<U>,
+    ) -> bool {
         let users_per_class = users.local.users_per_class();
         let alive: u64 = users_per_class.iter().sum();
         let state = match &users.targets {
@@ -374,6 +381,13 @@ impl<C: Connector> Worker<C> {
             None if alive > 0 => WorkerState::Stopping,
             None => WorkerState::Ready,
         };
+        // The users have all stopped: their last statistics go first, on the same ordered
+        // connection, so a master that sees this worker stopped has merged everything it did.
+        let stopped = state == WorkerState::Ready && self.last_state != WorkerState::Ready;
+        self.last_state = state;
+        if stopped && !self.report(link, users).await {
+            return false;
+        }
         let usage = self.usage.sample();
         let heartbeat = WorkerHeartbeat {
             state,

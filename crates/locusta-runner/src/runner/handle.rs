@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use locusta_stats::{Clock, RunView};
-use tokio::sync::{mpsc, watch};
+use locusta_stats::{Clock, RunView, Snapshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::shape::ShapeOptions;
 
@@ -58,6 +58,9 @@ pub struct RunnerConfig {
     /// `--reset-stats`: zero the statistics each time a ramp completes (Locust: "Resetting
     /// stats" when spawning completes).
     pub reset_stats: bool,
+    /// Keep what is recorded for [`RunnerHandle::take_stats`] (a distributed worker, which
+    /// sends its master deltas). Off, the statistics are only merged into the run's totals.
+    pub keep_deltas: bool,
 }
 
 impl Default for RunnerConfig {
@@ -69,6 +72,7 @@ impl Default for RunnerConfig {
             clock: Clock::start(),
             equal_weights: false,
             reset_stats: false,
+            keep_deltas: false,
         }
     }
 }
@@ -76,6 +80,11 @@ impl Default for RunnerConfig {
 pub(super) enum Command {
     Start(Target),
     StartShape(ShapeOptions),
+    StartExact {
+        per_class: Vec<u64>,
+        spawn_rate: f64,
+    },
+    TakeStats(oneshot::Sender<Snapshot>),
     SetHost(Option<String>),
     Stop,
     ResetStats,
@@ -104,6 +113,26 @@ impl RunnerHandle {
     /// with a warning without a shape, and while the shape already runs.
     pub fn start_shape(&self, options: ShapeOptions) {
         let _ = self.commands.send(Command::StartShape(options));
+    }
+
+    /// Starts or edits a test aiming at exactly `per_class[i]` users of class `i` (every class,
+    /// in the runner's order), as a distributed worker is told: users alive keep their places by
+    /// class, the others are started or stopped at `spawn_rate`.
+    pub fn start_exact(&self, per_class: Vec<u64>, spawn_rate: f64) {
+        let _ = self.commands.send(Command::StartExact {
+            per_class,
+            spawn_rate,
+        });
+    }
+
+    /// Everything recorded since the previous call, collected from the shards now; empty
+    /// unless [`RunnerConfig::keep_deltas`] is set (or when the runner has ended).
+    pub async fn take_stats(&self) -> Snapshot {
+        let (reply, taken) = oneshot::channel();
+        if self.commands.send(Command::TakeStats(reply)).is_err() {
+            return Snapshot::default();
+        }
+        taken.await.unwrap_or_default()
     }
 
     /// Makes users spawned from now on aim at `host` (`None`: each class's own host). Send it

@@ -1,4 +1,4 @@
-//! The run state machine: a single task that owns the engine and decides when users come
+//! The run state machine: a single task that owns the users and decides when they come
 //! and go. Everything else talks to it through a [`RunnerHandle`].
 
 mod handle;
@@ -15,6 +15,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 pub use handle::{RunnerConfig, RunnerHandle, Target};
 
 use crate::dispatch::{ClassSequence, ClassShare};
+use crate::population::Population;
 use crate::ramp::{batch_size, step_delay};
 use crate::roster::Roster;
 use crate::shape::LoadShape;
@@ -22,8 +23,11 @@ use handle::Command;
 use shaping::ShapeDriver;
 
 /// The run state machine. Create with [`Runner::new`], then drive with [`Runner::run`].
-pub struct Runner {
-    engine: Engine,
+///
+/// Its users live in a [`Population`]: this process's [`Engine`] (the default), or a
+/// distributed master's workers.
+pub struct Runner<P: Population = Engine> {
+    users: P,
     classes: Arc<[UserClass]>,
     config: RunnerConfig,
     commands: mpsc::UnboundedReceiver<Command>,
@@ -41,6 +45,9 @@ pub struct Runner {
     /// The charts' history, recorded at every `HISTORY_INTERVAL` collection while a test runs.
     history: History,
     shape: Option<ShapeDriver>,
+    /// What was recorded since the last [`RunnerHandle::take_stats`], when the configuration
+    /// asks for it (a distributed worker).
+    untaken: Option<Snapshot>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -57,22 +64,19 @@ enum Flow {
     Quit,
 }
 
-impl Runner {
-    /// A runner for `engine`, whose users are made from `classes` (the same list the engine
-    /// was started with).
-    pub fn new(
-        engine: Engine,
-        classes: Arc<[UserClass]>,
-        config: RunnerConfig,
-    ) -> (Self, RunnerHandle) {
+impl<P: Population> Runner<P> {
+    /// A runner for `users` (usually an [`Engine`]), whose users are made from `classes` (the
+    /// same list the engine was started with).
+    pub fn new(users: P, classes: Arc<[UserClass]>, config: RunnerConfig) -> (Self, RunnerHandle) {
         let selection: Vec<usize> = (0..classes.len()).collect();
         let sequence = class_sequence(&classes, &selection, config.equal_weights);
         let (command_sender, commands) = mpsc::unbounded_channel();
         let now = config.clock.now_unix_secs();
         let empty = RunView::new(Arc::new(Snapshot::new(now)), RunState::Ready, 0, now);
         let (views, view_receiver) = watch::channel(Arc::new(empty));
+        let untaken = config.keep_deltas.then(|| Snapshot::new(now));
         let runner = Self {
-            engine,
+            users,
             users_by_class: vec![0; classes.len()],
             classes,
             config,
@@ -87,6 +91,7 @@ impl Runner {
             totals: Snapshot::new(now),
             history: History::default(),
             shape: None,
+            untaken,
         };
         (
             runner,
@@ -118,6 +123,17 @@ impl Runner {
                         self.start(target);
                         Flow::Continue
                     }
+                    Some(Command::StartExact { per_class, spawn_rate }) => {
+                        self.start_exact(&per_class, spawn_rate);
+                        Flow::Continue
+                    }
+                    Some(Command::TakeStats(reply)) => {
+                        self.collect().await;
+                        let now = self.config.clock.now_unix_secs();
+                        let taken = self.untaken.replace(Snapshot::new(now)).unwrap_or_else(|| Snapshot::new(now));
+                        let _ = reply.send(taken);
+                        Flow::Continue
+                    }
                     Some(Command::StartShape(options)) => {
                         self.start_shape(options);
                         Flow::Continue
@@ -132,7 +148,7 @@ impl Runner {
                     }
                     Some(Command::SetHost(host)) => {
                         tracing::info!("Host set to {}", host.as_deref().unwrap_or("each user class's own"));
-                        self.engine.set_host(host);
+                        self.users.set_host(host);
                         Flow::Continue
                     }
                 },
@@ -197,14 +213,59 @@ impl Runner {
         self.retarget(target.users, target.spawn_rate, selection);
     }
 
-    /// Aims at `users` of the `selection` at `spawn_rate`: a new test when idle (statistics
-    /// cleared, as in Locust), else an edit.
-    fn retarget(&mut self, users: u64, spawn_rate: f64, selection: Vec<usize>) {
+    /// Aims at exactly `per_class` users of each class (a distributed worker's orders): the
+    /// users alive keep their places by class, the others are started or stopped at
+    /// `spawn_rate`.
+    fn start_exact(&mut self, per_class: &[u64], spawn_rate: f64) {
+        if per_class.len() != self.classes.len() || !(spawn_rate.is_finite() && spawn_rate > 0.0) {
+            tracing::error!(
+                "a target of {per_class:?} users at {spawn_rate} per second does not fit the {} user classes; it was ignored",
+                self.classes.len()
+            );
+            return;
+        }
+        self.begin_test_if_idle();
+        let shares: Vec<ClassShare<'_>> = self
+            .classes
+            .iter()
+            .zip(per_class)
+            .map(|(class, &count)| ClassShare {
+                name: &class.name,
+                weight: 0.0,
+                fixed_count: u32::try_from(count).unwrap_or(u32::MAX),
+            })
+            .collect();
+        let sequence = ClassSequence::new(&shares);
+        let target = sequence.fixed_total();
+        self.roster.reselect(sequence, target);
+        self.selection = (0..self.classes.len()).collect();
+        self.begin_ramp(target, spawn_rate);
+    }
+
+    /// A start from idle is a new test: statistics and history are cleared, as in Locust.
+    fn begin_test_if_idle(&mut self) {
         if self.is_idle() {
             self.totals = Snapshot::new(self.config.clock.now_unix_secs());
             self.users_by_class.fill(0);
             self.history.clear();
         }
+    }
+
+    fn begin_ramp(&mut self, target: usize, spawn_rate: f64) {
+        tracing::info!("Ramping to {target} users at a rate of {spawn_rate:.2} per second");
+        self.state = RunState::Spawning;
+        self.ramp = Some(Ramp {
+            target,
+            spawn_rate,
+            next_step: Instant::now(),
+        });
+        self.publish();
+    }
+
+    /// Aims at `users` of the `selection` at `spawn_rate`: a new test when idle (statistics
+    /// cleared, as in Locust), else an edit.
+    fn retarget(&mut self, users: u64, spawn_rate: f64, selection: Vec<usize>) {
+        self.begin_test_if_idle();
         let reselect = selection != self.selection;
         let sequence =
             reselect.then(|| class_sequence(&self.classes, &selection, self.config.equal_weights));
@@ -233,14 +294,7 @@ impl Runner {
             self.roster.reselect(sequence, target);
             self.selection = selection;
         }
-        tracing::info!("Ramping to {target} users at a rate of {spawn_rate:.2} per second");
-        self.state = RunState::Spawning;
-        self.ramp = Some(Ramp {
-            target,
-            spawn_rate,
-            next_step: Instant::now(),
-        });
-        self.publish();
+        self.begin_ramp(target, spawn_rate);
     }
 
     /// The class indices `names` select, sorted, or why not. `None` keeps the running test's
@@ -279,12 +333,14 @@ impl Runner {
         let Some(mut ramp) = self.ramp else { return };
         let batch = usize::try_from(batch_size(ramp.spawn_rate)).unwrap_or(usize::MAX);
         let step = self.roster.step(ramp.target, batch, &mut self.next_user_id);
-        for user_id in step.stopped {
-            self.engine.stop_user(user_id, self.config.stop_timeout);
+        for member in step.stopped {
+            self.users
+                .stop_user(member.id, member.class, self.config.stop_timeout);
         }
         for member in step.spawned {
-            self.engine.spawn_user(member.id, member.class);
+            self.users.spawn_user(member.id, member.class);
         }
+        self.users.step_done(ramp.spawn_rate).await;
         if !step.done {
             // Scheduled from the previous step, so slow steps do not stretch the ramp.
             ramp.next_step = later(ramp.next_step, step_delay(ramp.spawn_rate));
@@ -317,7 +373,7 @@ impl Runner {
         self.deadline = None;
         self.state = RunState::Stopping;
         self.publish();
-        self.engine.stop_all(self.config.stop_timeout).await;
+        self.users.stop_all(self.config.stop_timeout).await;
         self.roster.clear();
         self.state = RunState::Stopped;
         self.collect().await;
@@ -325,8 +381,11 @@ impl Runner {
 
     /// Zeroes the statistics; what shards recorded before the reset is dropped with them.
     async fn reset_stats(&mut self) {
-        let report = self.engine.report().await;
+        let report = self.users.report().await;
         self.totals.merge(&report.delta);
+        if let Some(untaken) = &mut self.untaken {
+            untaken.merge(&report.delta);
+        }
         self.totals.reset(self.config.clock.now_unix_secs());
         self.users_by_class = report.users_by_class;
         // Locust's reset_all clears the history too: the charts restart with the statistics.
@@ -336,10 +395,13 @@ impl Runner {
     }
 
     async fn collect(&mut self) {
-        let report = self.engine.report().await;
+        let report = self.users.report().await;
         let now = self.config.clock.now_unix_secs();
         self.history.observe(now, report.delta.total());
         self.totals.merge(&report.delta);
+        if let Some(untaken) = &mut self.untaken {
+            untaken.merge(&report.delta);
+        }
         self.users_by_class = report.users_by_class;
         self.publish_view(true);
     }

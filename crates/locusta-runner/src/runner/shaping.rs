@@ -5,6 +5,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::{Flow, Runner, later};
+use crate::population::Population;
 use crate::shape::{LoadShape, ShapeContext, ShapeError, ShapeOptions, ShapeTick};
 
 /// How often a running shape is asked where the test should be (Locust: about once a second).
@@ -50,7 +51,7 @@ enum Outcome {
     End(Option<ShapeError>),
 }
 
-impl Runner {
+impl<P: Population> Runner<P> {
     /// Locust's `start_shape`: the shape's clock starts now and its first tick is due at once.
     pub(super) fn start_shape(&mut self, options: ShapeOptions) {
         let idle = self.is_idle();

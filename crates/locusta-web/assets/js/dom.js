@@ -50,3 +50,16 @@ const fixedOneDecimal = new Intl.NumberFormat("en-US", { minimumFractionDigits: 
 export function formatRate(value) {
   return fixedOneDecimal.format(Number(value) || 0);
 }
+
+const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
+
+/** A size in bytes with a binary unit and at most one decimal: `512 B`, `48.3 MiB`. */
+export function formatBytes(bytes) {
+  let value = Math.max(0, Number(bytes) || 0);
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${oneDecimal.format(value)} ${BYTE_UNITS[unit]}`;
+}

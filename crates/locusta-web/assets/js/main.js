@@ -3,10 +3,10 @@
 
 import { api } from "./api.js";
 import { Charts } from "./charts.js";
-import { byId, setText } from "./dom.js";
+import { byId, formatInteger, setText } from "./dom.js";
 import { allowCancel, setupEditDialog, setupStartForm, shapeDrivesTest } from "./form.js";
 import { ACTIVE_STATES, IDLE_STATES, renderButtons, renderHeader, renderHost } from "./header.js";
-import { renderExceptions, renderFailures, renderRatios, renderStats } from "./tables.js";
+import { renderExceptions, renderFailures, renderRatios, renderStats, renderWorkers } from "./tables.js";
 import { Tabs } from "./tabs.js";
 
 const POLL_MS = 2000;
@@ -86,9 +86,19 @@ async function poll() {
   const failures = byId("failures-count");
   failures.textContent = String(stats.errors.length);
   failures.hidden = stats.errors.length === 0;
+  if (config.is_distributed) renderCluster(stats);
 
   await refreshCharts();
   await refreshVisibleTab();
+}
+
+/**
+ * A master's page (only it has these elements): the header's count of ready workers and the
+ * Workers tab, from the `worker_count` and `workers` a master adds to `/stats/requests`.
+ */
+function renderCluster(stats) {
+  setText("header-workers", formatInteger(stats.worker_count ?? 0));
+  renderWorkers(byId("workers-body"), byId("workers-empty"), stats.workers ?? []);
 }
 
 /** Loads the chart points the page lacks: all of them after a restart, else the new ones. */
@@ -176,6 +186,7 @@ document.title = config.locustfile ? `Locusta · ${config.locustfile}` : "Locust
 setText("locustfile", config.locustfile || "");
 setText("version", `Locusta ${config.version}`);
 renderHost(config.host);
+if (config.is_distributed) setText("header-workers", formatInteger(config.worker_count ?? 0));
 
 // uPlot is a classic deferred script: it has run before this module (modules are deferred too,
 // and run in document order).

@@ -1,7 +1,10 @@
-// The tables of the Statistics, Failures, Exceptions and Current Ratio tabs, rebuilt from each
-// answer. All text goes in through `textContent` (see dom.js).
+// The tables of the Statistics, Failures, Exceptions, Current Ratio and Workers tabs, rebuilt
+// from each answer. All text goes in through `textContent` (see dom.js).
 
-import { el, formatDecimal, formatInteger, formatPercent } from "./dom.js";
+import { el, formatBytes, formatDecimal, formatInteger, formatPercent, formatRate } from "./dom.js";
+
+/** A worker above this CPU use (percent of one core) is overloaded (Locust warns at 90%). */
+const CPU_WARNING_PERCENT = 90;
 
 /** A numeric cell. */
 function num(text) {
@@ -72,6 +75,31 @@ export function renderExceptions(tbody, empty, exceptions) {
     ),
   );
   empty.hidden = exceptions.length > 0;
+}
+
+/**
+ * The Workers tab (a master's UI only): one row per `/stats/requests` worker, in the master's
+ * order, with its state as a badge like the header's.
+ */
+export function renderWorkers(tbody, empty, workers) {
+  tbody.replaceChildren(
+    ...workers.map((worker) => {
+      const state = el("span", { className: "state", text: worker.state });
+      state.dataset.state = worker.state;
+      // Exactly one decimal, like the header's rates, so the column lines up.
+      const cpu = num(formatRate(worker.cpu_usage));
+      if (worker.cpu_usage > CPU_WARNING_PERCENT) cpu.classList.add("bad");
+      return el("tr", {}, [
+        txt(worker.id),
+        txt(worker.hostname ?? ""),
+        el("td", {}, [state]),
+        num(formatInteger(worker.user_count)),
+        cpu,
+        num(formatBytes(worker.memory_usage)),
+      ]);
+    }),
+  );
+  empty.hidden = workers.length > 0;
 }
 
 /**

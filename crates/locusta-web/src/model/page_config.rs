@@ -7,8 +7,8 @@ use serde::Serialize;
 use crate::WebState;
 use crate::time_format::timespan;
 
-/// `{"class_picker", "classes", "form", "history", "host", "locustfile", "percentiles_to_chart",
-/// "shape", "version"}`.
+/// `{"class_picker", "classes", "form", "history", "host", "is_distributed", "locustfile",
+/// "percentiles_to_chart", "shape", "version", "worker_count"}`.
 #[derive(Debug, Serialize)]
 pub(crate) struct PageConfig<'a> {
     /// Whether the start form lets the user choose classes (`--class-picker`).
@@ -21,6 +21,8 @@ pub(crate) struct PageConfig<'a> {
     history: HistoryJson,
     /// The run's host, `null` when the classes use hosts of their own.
     host: Option<String>,
+    /// Whether this is a master's UI: the page shows the Workers count and tab.
+    is_distributed: bool,
     /// The locustfile's name, for the page title.
     locustfile: &'a str,
     percentiles_to_chart: [f64; 2],
@@ -28,6 +30,9 @@ pub(crate) struct PageConfig<'a> {
     shape: Option<ShapeJson<'a>>,
     /// Locusta's version, for the footer.
     version: &'static str,
+    /// Workers ready for orders when the page was served (0 for a local run); the page then
+    /// follows `/stats/requests`.
+    worker_count: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -85,6 +90,7 @@ impl<'a> PageConfig<'a> {
                 interval: HISTORY_INTERVAL.as_secs_f64(),
             },
             host: state.host(),
+            is_distributed: state.is_distributed(),
             locustfile: &run.locustfile,
             percentiles_to_chart: PERCENTILES_TO_CHART,
             shape: state.shape().map(|shape| ShapeJson {
@@ -92,6 +98,7 @@ impl<'a> PageConfig<'a> {
                 use_common_options: shape.use_common_options,
             }),
             version: env!("CARGO_PKG_VERSION"),
+            worker_count: state.ready_workers(),
         }
     }
 

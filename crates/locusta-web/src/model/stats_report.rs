@@ -3,6 +3,7 @@
 //! Fields are declared in alphabetical order because Locust's Flask `jsonify` sorts keys, and
 //! some clients compare documents as text.
 
+use locusta_cluster::{ClusterView, WorkerInfo};
 use locusta_stats::{
     EntryRow, ErrorRow, PERCENTILES_TO_CHART, PERCENTILES_TO_STATISTICS, RunState, RunView,
 };
@@ -28,6 +29,28 @@ pub(crate) struct StatsReport<'a> {
     stats: Vec<StatsRow<'a>>,
     total_fail_per_sec: f64,
     total_rps: f64,
+    user_count: u64,
+    /// On a master: the workers ready for orders (as `/worker-count`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    worker_count: Option<usize>,
+    /// On a master: every worker it knows, missing ones included, by index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workers: Option<Vec<WorkerJson<'a>>>,
+}
+
+/// One `workers` row: Locust's `{"id", "state", "user_count", "cpu_usage", "memory_usage"}`,
+/// plus the worker's host name (ours, for the UI's Workers tab).
+#[derive(Debug, Serialize)]
+struct WorkerJson<'a> {
+    /// Percent of one core, as the worker last reported it (a float, as Locust's).
+    cpu_usage: f32,
+    hostname: &'a str,
+    id: &'a str,
+    /// Resident memory in bytes, as the worker last reported it.
+    memory_usage: u64,
+    /// `connecting`, `ready`, `spawning`, `running`, `stopping` or `missing`.
+    state: &'static str,
+    /// Users alive on the worker, as it last reported them.
     user_count: u64,
 }
 
@@ -113,6 +136,32 @@ impl<'a> StatsReport<'a> {
             total_fail_per_sec: total.total_fail_per_sec(),
             total_rps: total.total_rps(),
             user_count: view.user_count(),
+            worker_count: None,
+            workers: None,
+        }
+    }
+
+    /// Adds a master's workers: `worker_count` (the ready ones) and `workers` (all of them, by
+    /// index).
+    pub(crate) fn with_workers(mut self, cluster: &'a ClusterView) -> Self {
+        let mut workers: Vec<&'a WorkerInfo> = cluster.workers.iter().map(AsRef::as_ref).collect();
+        // The master keeps them by index already; sorting makes the order this document's.
+        workers.sort_by_key(|worker| worker.index);
+        self.worker_count = Some(cluster.ready_workers());
+        self.workers = Some(workers.into_iter().map(WorkerJson::new).collect());
+        self
+    }
+}
+
+impl<'a> WorkerJson<'a> {
+    fn new(worker: &'a WorkerInfo) -> Self {
+        Self {
+            cpu_usage: worker.cpu_percent,
+            hostname: &worker.hostname,
+            id: &worker.id,
+            memory_usage: worker.memory_bytes,
+            state: worker.status.as_str(),
+            user_count: worker.users(),
         }
     }
 }
@@ -165,6 +214,7 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
+    use locusta_cluster::{MasterState, WorkerStatus};
     use locusta_stats::{Clock, Outcome, Snapshot};
     use tokio::time::Instant;
 
@@ -201,6 +251,58 @@ mod tests {
         let json = serde_json::to_value(StatsReport::new(&view)).unwrap();
         assert_eq!(json["stats"].as_array().unwrap().len(), 4);
         assert_eq!(json["errors"].as_array().unwrap().len(), 3);
+    }
+
+    fn worker(index: u32, id: &str, status: WorkerStatus, users: Vec<u64>) -> Arc<WorkerInfo> {
+        Arc::new(WorkerInfo {
+            id: id.to_owned(),
+            hostname: format!("host-{index}"),
+            index,
+            status,
+            users_per_class: users,
+            cpu_percent: 12.5,
+            memory_bytes: 48 << 20,
+            last_heard: Instant::now(),
+            assigned: None,
+        })
+    }
+
+    #[test]
+    fn a_master_adds_its_workers_by_index_after_the_user_count() {
+        let view = view_with_entries(1);
+        let cluster = ClusterView {
+            state: MasterState::Running,
+            stop_reason: None,
+            target: None,
+            workers: vec![
+                worker(1, "b", WorkerStatus::Missing, vec![0, 0]),
+                worker(0, "a", WorkerStatus::Running, vec![2, 1]),
+                worker(2, "c", WorkerStatus::Connecting, vec![]),
+            ],
+            snapshot: Arc::new(Snapshot::default()),
+            users_per_class: vec![2, 1],
+            cpu_warning: false,
+        };
+        let text = serde_json::to_string(&StatsReport::new(&view).with_workers(&cluster)).unwrap();
+        // Keys in alphabetical order, as Locust's; only the running worker is ready.
+        let expected = concat!(
+            r#""user_count":1,"worker_count":1,"workers":["#,
+            r#"{"cpu_usage":12.5,"hostname":"host-0","id":"a","memory_usage":50331648,"#,
+            r#""state":"running","user_count":3},"#,
+            r#"{"cpu_usage":12.5,"hostname":"host-1","id":"b","memory_usage":50331648,"#,
+            r#""state":"missing","user_count":0},"#,
+            r#"{"cpu_usage":12.5,"hostname":"host-2","id":"c","memory_usage":50331648,"#,
+            r#""state":"connecting","user_count":0}]}"#,
+        );
+        assert!(text.ends_with(expected), "{text}");
+    }
+
+    #[test]
+    fn a_local_run_has_no_worker_keys() {
+        let view = view_with_entries(1);
+        let json = serde_json::to_value(StatsReport::new(&view)).unwrap();
+        assert!(json.get("workers").is_none());
+        assert!(json.get("worker_count").is_none());
     }
 
     /// The renamed percentile fields spell out these constants.

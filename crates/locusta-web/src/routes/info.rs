@@ -22,10 +22,13 @@ pub(super) async fn tasks(State(state): State<Shared>) -> Response {
 
 #[derive(Serialize)]
 struct WorkerCount {
-    worker_count: u64,
+    worker_count: usize,
 }
 
-/// Connected workers: always 0 until distributed mode exists.
-pub(super) async fn worker_count() -> Response {
-    json(&WorkerCount { worker_count: 0 })
+/// Workers ready for orders on a master (connecting and missing ones do not count, as in
+/// Locust); always 0 for a local run.
+pub(super) async fn worker_count(State(state): State<Shared>) -> Response {
+    json(&WorkerCount {
+        worker_count: state.ready_workers(),
+    })
 }

@@ -12,10 +12,16 @@ use crate::model::{HistoryReport, StatsReport};
 /// The latest run view as Locust's statistics document.
 ///
 /// Locust memoises this answer for 2 s; ours is computed from the view the runner publishes
-/// every stats interval, so it is never older than that.
+/// every stats interval, so it is never older than that. On a master it also lists the
+/// workers, from the master's latest view.
 pub(super) async fn requests(State(state): State<Shared>) -> Response {
     let view = state.runner().view();
-    json(&StatsReport::new(&view))
+    let cluster = state.cluster_view();
+    let mut report = StatsReport::new(&view);
+    if let Some(cluster) = &cluster {
+        report = report.with_workers(cluster);
+    }
+    json(&report)
 }
 
 /// `/stats/history`'s query.

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::Response;
+use locusta_cluster::ClusterError;
 use serde::Serialize;
 
 use super::{Shared, json};
@@ -25,6 +26,9 @@ struct SwarmAnswer {
 /// Checks the whole request first and only then gives the runner its new target (or starts the
 /// load shape), so a rejected request changes nothing. While a test runs, the runner treats a
 /// target as an edit: the user count moves at the new spawn rate and the statistics are kept.
+///
+/// On a master a valid request is refused while no worker is ready, with Locust's message
+/// (Locust's UI answers success and only logs it).
 pub(super) async fn swarm(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -32,9 +36,18 @@ pub(super) async fn swarm(
 ) -> Response {
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let current_host = state.host();
-    let checked = decode_fields(content_type, &body).and_then(|fields| {
-        parse_swarm(&fields, state.run(), state.shape(), current_host.as_deref())
-    });
+    let checked = decode_fields(content_type, &body)
+        .and_then(|fields| {
+            parse_swarm(&fields, state.run(), state.shape(), current_host.as_deref())
+        })
+        .map_err(|error| error.to_string())
+        .and_then(|request| {
+            if state.is_distributed() && state.ready_workers() == 0 {
+                Err(ClusterError::NoWorkers.to_string())
+            } else {
+                Ok(request)
+            }
+        });
     let answer = match checked {
         Ok(request) => {
             if let Some(host) = request.new_host {
@@ -65,7 +78,7 @@ pub(super) async fn swarm(
             tracing::warn!("/swarm request rejected: {error}");
             SwarmAnswer {
                 host: current_host,
-                message: error.to_string(),
+                message: error,
                 run_time: None,
                 success: false,
                 user_classes: None,

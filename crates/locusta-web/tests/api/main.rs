@@ -1,5 +1,6 @@
 //! The web API in process: a real engine and runner under paused time, the router in front,
-//! requests sent with `tower::ServiceExt::oneshot` (no sockets, no fixed ports).
+//! requests sent with `tower::ServiceExt::oneshot` (no sockets, no fixed ports). `workers.rs`
+//! adds a real master and workers on the in-memory transport, in real time.
 
 mod auth;
 mod control;
@@ -12,3 +13,4 @@ mod stats;
 mod support;
 mod swarm;
 mod ui;
+mod workers;

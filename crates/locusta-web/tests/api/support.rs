@@ -7,13 +7,20 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
+use locusta_cluster::transport::memory::{MemoryConnector, memory_transport};
+use locusta_cluster::{
+    ClusterError, ClusterView, LocalUsers, Master, MasterConfig, MasterHandle, WorkerConfig,
+    run_worker,
+};
 use locusta_engine::{
     Engine, EngineConfig, Resources, TaskError, TaskResult, UserClass, UserContext, constant,
 };
 use locusta_runner::{Runner, RunnerConfig, RunnerHandle};
-use locusta_stats::{Clock, Outcome, Recorder, RunState, RunView};
+use locusta_stats::{Clock, Outcome, Recorder, RunState, RunView, Snapshot};
 use locusta_web::{ClassInfo, Credentials, FormDefaults, RunInfo, WebState, router};
 use serde_json::Value;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tower::ServiceExt;
 
@@ -100,6 +107,26 @@ pub fn start_with(
     edit_run: impl FnOnce(&mut RunInfo),
     defaults: FormDefaults,
 ) -> Api {
+    start_configured(edit_run, |state| {
+        let state = state.with_form_defaults(defaults);
+        match credentials {
+            Some(credentials) => state.with_auth(credentials),
+            None => state,
+        }
+    })
+}
+
+/// [`start`] on a master: the API also reads the master's views (its workers).
+pub fn start_distributed(views: watch::Receiver<Arc<ClusterView>>) -> Api {
+    start_configured(|_| {}, |state| state.with_cluster(views))
+}
+
+/// Starts an engine and runner on the current `LocalSet`, describes the run (changed by
+/// `edit_run`) and puts the API over the state `configure` makes.
+pub fn start_configured(
+    edit_run: impl FnOnce(&mut RunInfo),
+    configure: impl FnOnce(WebState) -> WebState,
+) -> Api {
     let classes: Arc<[UserClass]> = Arc::from(classes());
     let clock = Clock::start();
     let engine = Engine::start_local(EngineConfig {
@@ -123,10 +150,7 @@ pub fn start_with(
         classes: classes.iter().map(ClassInfo::from).collect(),
     };
     edit_run(&mut run);
-    let mut state = WebState::new(handle.clone(), run).with_form_defaults(defaults);
-    if let Some(credentials) = credentials {
-        state = state.with_auth(credentials);
-    }
+    let state = configure(WebState::new(handle.clone(), run));
     Api {
         app: router(state),
         handle,
@@ -234,4 +258,118 @@ pub fn row<'a>(stats: &'a Value, name: &str) -> &'a Value {
         .iter()
         .find(|row| row["name"] == name)
         .unwrap_or_else(|| panic!("no row {name} in {stats:#}"))
+}
+
+const CONFIG_START: &str = r#"<script id="locusta-config" type="application/json">"#;
+
+/// The settings the page embeds, parsed back.
+pub fn page_config(page: &Answer) -> Value {
+    let text = page.text();
+    let start = text.find(CONFIG_START).expect("settings element") + CONFIG_START.len();
+    let end = start
+        + text[start..]
+            .find("</script>")
+            .expect("end of the settings");
+    serde_json::from_str(&text[start..end]).expect("settings are JSON")
+}
+
+// Distributed runs: a real master on the in-memory transport and real workers (`run_worker`)
+// over fake local users, in real time with short intervals.
+
+/// How long a test waits for the cluster to reach a state.
+const CLUSTER_WAIT: Duration = Duration::from_secs(2);
+
+/// A master running as a task; workers connect through `connector`.
+pub struct TestMaster {
+    pub handle: MasterHandle,
+    pub connector: MemoryConnector,
+    _task: JoinHandle<Arc<ClusterView>>,
+}
+
+/// A master for the classes of [`classes`], with heartbeats, reports and views every few tens
+/// of milliseconds.
+pub fn start_master() -> TestMaster {
+    let names = classes().iter().map(|class| class.name.clone()).collect();
+    let config = MasterConfig {
+        heartbeat_interval: Duration::from_millis(50),
+        report_interval: Duration::from_millis(50),
+        view_interval: Duration::from_millis(10),
+        quit_timeout: Duration::from_millis(200),
+        ..MasterConfig::new(names)
+    };
+    let (listener, connector) = memory_transport();
+    let (master, handle) = Master::new(config, listener);
+    TestMaster {
+        handle,
+        connector,
+        _task: tokio::spawn(master.run()),
+    }
+}
+
+impl TestMaster {
+    /// Waits until the master's view satisfies `predicate`; panics after [`CLUSTER_WAIT`].
+    pub async fn wait_for(
+        &self,
+        what: &str,
+        predicate: impl Fn(&ClusterView) -> bool,
+    ) -> Arc<ClusterView> {
+        let mut views = self.handle.subscribe();
+        let found = tokio::time::timeout(CLUSTER_WAIT, views.wait_for(|view| predicate(view)))
+            .await
+            .unwrap_or_else(|_| panic!("timed out waiting for {what}: {:#?}", self.handle.view()))
+            .expect("the master runs");
+        Arc::clone(&found)
+    }
+}
+
+/// Local users that reach their targets at once and record nothing.
+struct FakeUsers {
+    classes: Vec<String>,
+    alive: Vec<u64>,
+}
+
+impl LocalUsers for FakeUsers {
+    fn classes(&self) -> Vec<String> {
+        self.classes.clone()
+    }
+
+    fn set_targets(&mut self, per_class: &[u64], _spawn_rate: f64, _host: Option<&str>) {
+        self.alive = per_class.to_vec();
+    }
+
+    fn users_per_class(&self) -> Vec<u64> {
+        self.alive.clone()
+    }
+
+    async fn take_stats(&mut self) -> Snapshot {
+        Snapshot::default()
+    }
+
+    fn stop(&mut self) {
+        self.alive = vec![0; self.classes.len()];
+    }
+}
+
+/// A real worker with id `id` and fake users, connected to `master`, as a task (ended with the
+/// test's runtime).
+pub fn spawn_worker(master: &TestMaster, id: &str) -> JoinHandle<Result<(), ClusterError>> {
+    let config = WorkerConfig {
+        worker_id: id.to_owned(),
+        hostname: format!("{id}.example"),
+        reconnect_for: Duration::from_secs(1),
+        retry_interval: Duration::from_millis(50),
+        quit_drain: Duration::from_millis(50),
+        ..WorkerConfig::new()
+    };
+    let classes: Vec<String> = classes().iter().map(|class| class.name.clone()).collect();
+    let users = FakeUsers {
+        alive: vec![0; classes.len()],
+        classes,
+    };
+    tokio::spawn(run_worker(
+        config,
+        master.connector.clone(),
+        move |_| Ok(users),
+        std::future::pending(),
+    ))
 }

@@ -8,20 +8,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, E
 use locusta_web::FormDefaults;
 use serde_json::{Value, json};
 
-use crate::support::{Answer, HOST, get, local, send, start, start_with, swarm};
-
-const CONFIG_START: &str = r#"<script id="locusta-config" type="application/json">"#;
-
-/// The settings the page embeds, parsed back.
-fn page_config(page: &Answer) -> Value {
-    let text = page.text();
-    let start = text.find(CONFIG_START).expect("settings element") + CONFIG_START.len();
-    let end = start
-        + text[start..]
-            .find("</script>")
-            .expect("end of the settings");
-    serde_json::from_str(&text[start..end]).expect("settings are JSON")
-}
+use crate::support::{HOST, get, local, page_config, send, start, start_with, swarm};
 
 #[tokio::test(start_paused = true)]
 async fn the_page_embeds_the_runs_settings() {

@@ -3,7 +3,8 @@
 //! edit the user count, look at the other tabs, stop. Screenshots go to
 //! `target/test-artifacts/`.
 //!
-//! `report.rs` opens the HTML report of a real run from disk and checks that it draws.
+//! `report.rs` opens the HTML report of a real run from disk and checks that it draws;
+//! `workers.rs` opens a master's UI and checks its Workers count and tab.
 //!
 //! Fails with an installation hint when Chromium or chromedriver is missing, unless
 //! `LOCUSTA_SKIP_BROWSER_TESTS=1`.
@@ -12,6 +13,7 @@ mod driver;
 mod page;
 mod report;
 mod server;
+mod workers;
 
 use std::path::PathBuf;
 

@@ -73,8 +73,18 @@ pub struct Server {
     _target: Target,
 }
 
+/// The names of the run's user classes, in order (a master's and its workers' classes).
+pub fn class_names() -> Vec<String> {
+    classes().into_iter().map(|class| class.name).collect()
+}
+
 /// Starts everything on the current runtime (the engine has a thread of its own).
 pub async fn start() -> Server {
+    start_with(|state| state).await
+}
+
+/// [`start`], with the web state changed by `configure` (e.g. made a master's).
+pub async fn start_with(configure: impl FnOnce(WebState) -> WebState) -> Server {
     let target = Target::spawn_thread(TargetOptions::default()).expect("demo target");
     let classes: Arc<[UserClass]> = Arc::from(classes());
     let clock = Clock::start();
@@ -105,7 +115,7 @@ pub async fn start() -> Server {
         spawn_rate: Some(1.0),
         run_time: None,
     };
-    let state = WebState::new(handle, run).with_form_defaults(defaults);
+    let state = configure(WebState::new(handle, run).with_form_defaults(defaults));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");

@@ -165,6 +165,93 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
+    /// Run as the master of a distributed test: workers connect to it and run the users, it
+    /// merges their statistics (see docs/distributed.md).
+    #[arg(long, conflicts_with = "worker", help_heading = "Distributed runs")]
+    pub master: bool,
+
+    /// Address the master listens on for workers; * is every interface.
+    #[arg(
+        long,
+        value_name = "HOST",
+        default_value = "*",
+        help_heading = "Distributed runs"
+    )]
+    pub master_bind_host: String,
+
+    /// Port the master listens on for workers.
+    #[arg(
+        long,
+        value_name = "PORT",
+        default_value_t = 5557,
+        help_heading = "Distributed runs"
+    )]
+    pub master_bind_port: u16,
+
+    /// With --headless or --autostart, wait for this many workers before starting.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u64).range(1..),
+        help_heading = "Distributed runs"
+    )]
+    pub expect_workers: u64,
+
+    /// Give up waiting for --expect-workers after this many seconds (0: wait forever).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 0,
+        help_heading = "Distributed runs"
+    )]
+    pub expect_workers_max_wait: u64,
+
+    /// How long a worker may be silent before the master marks it missing and gives its users
+    /// to the others (sent to the workers, which give up on a silent master after as long).
+    #[arg(
+        long,
+        value_name = "TIME",
+        default_value = "5s",
+        value_parser = parse_span,
+        help_heading = "Distributed runs"
+    )]
+    pub heartbeat_timeout: Duration,
+
+    /// Run as a worker: connect to the master and run the users it asks for. With -f - the
+    /// locustfile comes from the master.
+    #[arg(long, help_heading = "Distributed runs")]
+    pub worker: bool,
+
+    /// The master a worker connects to.
+    #[arg(
+        long,
+        value_name = "HOST",
+        default_value = "127.0.0.1",
+        help_heading = "Distributed runs"
+    )]
+    pub master_host: String,
+
+    /// The master's worker port a worker connects to.
+    #[arg(
+        long,
+        value_name = "PORT",
+        default_value_t = 5557,
+        help_heading = "Distributed runs"
+    )]
+    pub master_port: u16,
+
+    /// Start N worker processes on this machine (-1: one per CPU). Without --worker this
+    /// process becomes their master; with --worker it only starts them (0: none, the default).
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = parse_processes,
+        help_heading = "Distributed runs"
+    )]
+    pub processes: Option<i64>,
+
     /// Skip TLS certificate verification of the target.
     #[arg(long)]
     pub insecure: bool,
@@ -197,6 +284,15 @@ fn parse_spawn_rate(text: &str) -> Result<f64, String> {
         Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
         _ => Err(format!(
             "must be a number > 0 (users per second), got '{text}'"
+        )),
+    }
+}
+
+fn parse_processes(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n >= -1 => Ok(n),
+        _ => Err(format!(
+            "'{text}' is not a number of processes; use N >= 1, 0 for none, or -1 for one per CPU"
         )),
     }
 }

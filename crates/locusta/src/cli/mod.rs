@@ -6,7 +6,10 @@ mod conf;
 mod options;
 mod plan;
 mod pyproject;
+mod role;
 mod sources;
 
-pub use plan::{LogPlan, Plan, ReportPlan, RunPlan, WebPlan, plan};
+pub use args::Args;
+pub use plan::{LogPlan, Plan, ReportPlan, RunPlan, WebPlan, available_cpus, plan};
+pub use role::{MasterPlan, Role, WorkerPlan, role};
 pub use sources::parse;

@@ -44,9 +44,15 @@ impl Spec {
         }
     }
 
-    /// `LOCUSTA_<NAME>`: always the derived name.
+    /// `LOCUSTA_<NAME>`: the derived name, except for the master's address, which follows
+    /// Locust's `*_MASTER_NODE_*`: Kubernetes gives every pod `LOCUSTA_MASTER_PORT=tcp://...`
+    /// for a Service named `locusta-master`, which would otherwise be read as `--master-port`.
     pub fn locusta_env(&self) -> String {
-        format!("LOCUSTA_{}", env_suffix(&self.key))
+        match self.key.as_str() {
+            "master-host" => "LOCUSTA_MASTER_NODE_HOST".to_owned(),
+            "master-port" => "LOCUSTA_MASTER_NODE_PORT".to_owned(),
+            key => format!("LOCUSTA_{}", env_suffix(key)),
+        }
     }
 }
 
@@ -325,6 +331,10 @@ mod tests {
         };
         assert_eq!(picker.locust_env(), "LOCUST_USERCLASS_PICKER");
         assert_eq!(picker.locusta_env(), "LOCUSTA_CLASS_PICKER");
+        assert_eq!(spec("master-port").locust_env(), "LOCUST_MASTER_NODE_PORT");
+        assert_eq!(spec("master-port").locusta_env(), "LOCUSTA_MASTER_NODE_PORT");
+        assert_eq!(spec("master-host").locusta_env(), "LOCUSTA_MASTER_NODE_HOST");
+        assert_eq!(spec("master-bind-port").locusta_env(), "LOCUSTA_MASTER_BIND_PORT");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use locusta_engine::{TagFilter, UserClass};
 use locusta_report::thresholds::{Threshold, Thresholds};
 
 use super::args::Args;
+use super::role::{Role, role};
 
 /// What the process will do.
 pub enum Plan {
@@ -53,6 +54,8 @@ pub struct RunPlan {
     pub reset_stats: bool,
     /// Whether `-u`, `-r` or `-t` was given (a load shape ignores them unless it asks).
     pub load_given: bool,
+    /// Local run, distributed master or worker.
+    pub role: Role,
 }
 
 /// The outputs written while and after the run, and the CI thresholds.
@@ -137,6 +140,17 @@ pub enum PlanError {
     /// A `--threshold` rule that does not parse.
     #[error("invalid --threshold: {0}")]
     BadThreshold(String),
+    /// `--processes` below -1.
+    #[error("invalid --processes {0}: use N >= 1, 0 for none, or -1 for one per CPU")]
+    BadProcesses(i64),
+    /// `--master` with `--processes`.
+    #[error(
+        "--master cannot be combined with --processes: --processes N alone starts a master and N workers"
+    )]
+    MasterWithProcesses,
+    /// `-f -` on a process that is not a worker.
+    #[error("-f - (take the locustfile from the master) only works with --worker")]
+    LocustfileFromMasterWithoutWorker,
     /// `--host` is not an http(s) URL.
     #[error(
         "invalid --host '{0}': expected an http:// or https:// URL such as http://127.0.0.1:8000"
@@ -207,12 +221,9 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
         })
     };
     let reports = report_plan(&args)?;
+    let role = role(&args, available_cpus())?;
     let load_given = args.users.is_some() || args.spawn_rate.is_some() || args.run_time.is_some();
-    let threads = args.threads.map(usize::from).unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(usize::from)
-            .unwrap_or(1)
-    });
+    let threads = args.threads.map(usize::from).unwrap_or_else(available_cpus);
     Ok(Plan::Run(Box::new(RunPlan {
         classes,
         host: args.host,
@@ -234,6 +245,7 @@ pub fn plan(args: Args, classes: Vec<UserClass>) -> Result<Plan, PlanError> {
         warnings,
         reset_stats: args.reset_stats,
         load_given,
+        role,
     })))
 }
 
@@ -364,6 +376,13 @@ fn is_http_url(host: &str) -> bool {
         .strip_prefix("http://")
         .or_else(|| host.strip_prefix("https://"));
     rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+}
+
+/// The CPUs this process may use (the default `--threads`, and `--processes -1`).
+pub fn available_cpus() -> usize {
+    std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
 }
 
 fn random_seed() -> u64 {

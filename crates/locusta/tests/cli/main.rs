@@ -4,6 +4,7 @@
 mod binary;
 mod config;
 mod custom_client;
+mod distributed;
 mod exceptions;
 mod failures;
 mod load_errors;

@@ -1,0 +1,150 @@
+//! A master and three worker processes on 127.0.0.1 run the quickstart against a local
+//! target: the master's numbers are exactly what the target saw and what the workers sent.
+
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use locusta_stats::{RunState, RunView};
+use locusta_target::{Target, TargetOptions};
+use serde_json::Value;
+
+use super::tap::StatsTap;
+use crate::binary::{example, locusta_command, scratch_dir};
+use crate::web_mode::free_port;
+
+/// Starts `locusta args...` with its output captured.
+fn spawn(args: &[&str]) -> Child {
+    locusta_command()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits for `child` (at most `limit`), returning its exit code and stderr.
+fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String) {
+    let started = Instant::now();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status.code(), reader.join().unwrap());
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("still running after {limit:?}:\n{}", reader.join().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_master_and_three_workers_report_exactly_what_the_workers_recorded() {
+    let target = Target::spawn_thread(TargetOptions::default()).unwrap();
+    let dir = scratch_dir("distributed-loopback");
+    let report = dir.join("run.json");
+    let master_port = free_port();
+    let tap = StatsTap::start(master_port);
+    let quickstart = example("quickstart.lua");
+    let url = target.url();
+    let (port, tap_port) = (master_port.to_string(), tap.port().to_string());
+    let master = spawn(&[
+        "--master",
+        "--headless",
+        "--only-summary",
+        "-f",
+        quickstart.to_str().unwrap(),
+        "-H",
+        &url,
+        "-u",
+        "9",
+        "-r",
+        "9",
+        "-t",
+        "4s",
+        // Running users finish their request at the stop, so the target's count is exact.
+        "-s",
+        "10s",
+        "--expect-workers",
+        "3",
+        "--expect-workers-max-wait",
+        "30",
+        "--master-bind-host",
+        "127.0.0.1",
+        "--master-bind-port",
+        &port,
+        "--report-json",
+        report.to_str().unwrap(),
+    ]);
+    // Two workers load the file themselves, one takes it from the master (`-f -`).
+    let file = quickstart.to_str().unwrap();
+    let workers: Vec<Child> = [file, file, "-"]
+        .into_iter()
+        .map(|locustfile| {
+            spawn(&[
+                "--worker",
+                "-f",
+                locustfile,
+                "--master-port",
+                &tap_port,
+                "--threads",
+                "1",
+            ])
+        })
+        .collect();
+
+    let (code, stderr) = finish(master, Duration::from_secs(60));
+    assert_eq!(code, Some(0), "master:\n{stderr}");
+    for worker in workers {
+        let (code, stderr) = finish(worker, Duration::from_secs(20));
+        assert_eq!(code, Some(0), "a worker quits cleanly when told:\n{stderr}");
+    }
+
+    let report = read_json(&report);
+    let aggregated = &report["aggregated"];
+    let requests = aggregated["num_requests"].as_u64().unwrap();
+    assert!(requests > 20, "the workers made requests: {requests}");
+    assert_eq!(
+        requests,
+        target.counts().total(),
+        "the master counted every request the target received"
+    );
+    // Each worker started 3 users, each of which logged in once.
+    assert_eq!(target.count("POST", "/login"), 9);
+
+    let merged = RunView::new(Arc::new(tap.merged()), RunState::Stopped, 0, 0.0);
+    let entries = report["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), merged.entries().len());
+    for row in merged.rows_with_total() {
+        let entry = if row.name() == "Aggregated" {
+            aggregated
+        } else {
+            entries
+                .iter()
+                .find(|e| e["method"] == row.method() && e["name"] == row.name())
+                .unwrap_or_else(|| panic!("no entry {} {}", row.method(), row.name()))
+        };
+        assert_eq!(entry["num_requests"].as_u64(), Some(row.num_requests()));
+        assert_eq!(entry["num_failures"].as_u64(), Some(row.num_failures()));
+        let times = &entry["response_time_ms"];
+        for (key, percentile) in times["percentiles"].as_object().unwrap() {
+            let p: f64 = key.parse().unwrap();
+            assert_eq!(
+                percentile.as_f64(),
+                Some(row.percentile_ms(p)),
+                "{} {} p{key}: the master's percentile is the merged histograms' one",
+                row.method(),
+                row.name()
+            );
+        }
+        assert_eq!(times["max"].as_f64(), Some(row.max_response_time_ms()));
+        assert_eq!(times["min"].as_f64(), Some(row.min_response_time_ms()));
+    }
+}
