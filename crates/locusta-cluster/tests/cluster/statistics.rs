@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use locusta_cluster::{ClusterTarget, MasterState, WorkerStatus};
+use locusta_cluster::{ClusterTarget, MasterConfig, MasterState, WorkerStatus};
 use locusta_stats::Snapshot;
 
 use crate::support::*;
@@ -127,4 +127,51 @@ async fn a_new_test_clears_the_statistics_and_an_edit_keeps_them() {
     master.handle.start(target(1)).await.unwrap();
     assert_eq!(master.handle.view().snapshot.total().num_requests(), 0);
     master.handle.reset_stats();
+}
+
+#[tokio::test(start_paused = true)]
+async fn once_the_master_says_stopped_the_workers_last_statistics_are_in() {
+    // No periodic reports: only the stop can bring the statistics in.
+    let config = MasterConfig {
+        report_interval: Duration::from_secs(3600),
+        ..master_config()
+    };
+    let master = start_master(config);
+    let workers: Vec<TestWorker> = (0..2)
+        .map(|i| spawn_worker(master.connector.clone(), worker_config(&format!("w{i}"))))
+        .collect();
+    master.handle.wait_for_workers(2, None).await.unwrap();
+    master
+        .handle
+        .start(ClusterTarget {
+            per_class: vec![0, 4, 0],
+            spawn_rate: 100.0,
+            host: None,
+        })
+        .await
+        .unwrap();
+    wait_for_view(&master.handle, "running", |v| {
+        v.state == MasterState::Running
+    })
+    .await;
+    assert!(master.handle.take_stats().await.is_empty());
+    master.handle.stop();
+    wait_for_view(&master.handle, "stopped", |v| {
+        v.state == MasterState::Stopped
+    })
+    .await;
+    let taken = master.handle.take_stats().await;
+    let recorded: u64 = workers
+        .iter()
+        .flat_map(|w| w.log.lock().unwrap().deltas.clone())
+        .map(|delta| delta.total().num_requests())
+        .sum();
+    assert!(recorded > 0);
+    assert_eq!(taken.total().num_requests(), recorded);
+    assert_eq!(
+        master.handle.view().snapshot.total().num_requests(),
+        recorded,
+        "the view's totals have them too"
+    );
+    assert!(master.handle.take_stats().await.is_empty(), "taken once");
 }

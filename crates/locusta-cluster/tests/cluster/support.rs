@@ -85,6 +85,8 @@ pub struct FakeLog {
     pub alive: Vec<u64>,
     /// Every delta handed out by `take_stats`, for checking the master's merge.
     pub deltas: Vec<Snapshot>,
+    /// Users stopped since the last `take_stats`: their last requests are still to report.
+    pub stopped_unreported: u64,
 }
 
 /// Local users that obey at once and record `requests_per_user` real requests per alive user
@@ -119,7 +121,8 @@ impl LocalUsers for FakeUsers {
     }
 
     async fn take_stats(&mut self) -> Snapshot {
-        let alive: u64 = self.users_per_class().iter().sum();
+        let stopped = std::mem::take(&mut self.log.lock().unwrap().stopped_unreported);
+        let alive: u64 = self.users_per_class().iter().sum::<u64>() + stopped;
         let now = Instant::now();
         let mut delta = Snapshot::default();
         for i in 0..alive * self.requests_per_user {
@@ -152,6 +155,7 @@ impl LocalUsers for FakeUsers {
     fn stop(&mut self) {
         let mut log = self.log.lock().unwrap();
         log.stops += 1;
+        log.stopped_unreported += log.alive.iter().sum::<u64>();
         log.alive = vec![0; self.classes.len()];
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use locusta_engine::{Engine, UserClass};
 use locusta_stats::{History, RunState, RunView, Snapshot};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 
 pub use handle::{RunnerConfig, RunnerHandle, Target};
@@ -74,7 +74,7 @@ impl<P: Population> Runner<P> {
         let now = config.clock.now_unix_secs();
         let empty = RunView::new(Arc::new(Snapshot::new(now)), RunState::Ready, 0, now);
         let (views, view_receiver) = watch::channel(Arc::new(empty));
-        let untaken = config.keep_deltas.then(|| Snapshot::new(now));
+        let untaken = config.keep_deltas.then(Snapshot::default);
         let runner = Self {
             users,
             users_by_class: vec![0; classes.len()],
@@ -128,10 +128,7 @@ impl<P: Population> Runner<P> {
                         Flow::Continue
                     }
                     Some(Command::TakeStats(reply)) => {
-                        self.collect().await;
-                        let now = self.config.clock.now_unix_secs();
-                        let taken = self.untaken.replace(Snapshot::new(now)).unwrap_or_else(|| Snapshot::new(now));
-                        let _ = reply.send(taken);
+                        self.take_stats(reply).await;
                         Flow::Continue
                     }
                     Some(Command::StartShape(options)) => {
@@ -392,6 +389,20 @@ impl<P: Population> Runner<P> {
         self.history.clear();
         tracing::info!("Resetting stats");
         self.publish();
+    }
+
+    /// Hands over what was recorded since the last time; an asker that gave up waiting (the
+    /// runner was busy stopping users) gets it next time instead.
+    async fn take_stats(&mut self, reply: oneshot::Sender<Snapshot>) {
+        self.collect().await;
+        let Some(untaken) = &mut self.untaken else {
+            let _ = reply.send(Snapshot::default());
+            return;
+        };
+        let taken = std::mem::take(untaken);
+        if let Err(taken) = reply.send(taken) {
+            untaken.merge(&taken);
+        }
     }
 
     async fn collect(&mut self) {

@@ -6,3 +6,4 @@ mod shapes;
 mod spawning;
 mod stats_reset;
 mod support;
+mod worker_orders;

@@ -1,55 +1,11 @@
 //! `--reset-stats`: the statistics restart when the ramp-up completes.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use locusta_engine::{TaskResult, UserClass, UserContext, constant};
 use locusta_runner::{RunnerConfig, Target};
-use locusta_stats::{Outcome, Recorder, RunView};
-use tokio::time::Instant;
+use locusta_stats::RunView;
 
-use crate::support::{local, start_runner_with, wait_secs};
-
-/// Records one request per task; starts its tasks 0.1 s after it is spawned, so no request
-/// coincides with a spawn step.
-struct Caller {
-    recorder: Recorder,
-}
-
-impl Caller {
-    fn new(ctx: &UserContext<'_>) -> Result<Self, locusta_engine::TaskError> {
-        Ok(Self {
-            recorder: ctx.recorder.clone(),
-        })
-    }
-
-    async fn settle(&mut self) -> TaskResult {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        Ok(())
-    }
-
-    async fn call(&mut self) -> TaskResult {
-        self.recorder.record(
-            "GET",
-            "/",
-            &Outcome {
-                response_time: Some(Duration::from_millis(5)),
-                content_length: 0,
-                error: None,
-                finished_at: Instant::now(),
-            },
-        );
-        Ok(())
-    }
-}
-
-fn caller_class() -> UserClass {
-    UserClass::builder("Caller", Caller::new)
-        .wait_time(constant(0.4))
-        .on_start(|u| Box::pin(u.settle()))
-        .task("call", 1, |u| Box::pin(u.call()))
-        .build()
-}
+use crate::support::{caller_class, local, start_runner_with, wait_secs};
 
 /// Two users at one per second (the ramp completes at t = 1 s), quit at t = 2.45 s.
 async fn run(reset_stats: bool) -> Arc<RunView> {

@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use locusta_engine::{Engine, EngineConfig, Resources, TaskResult, UserClass, constant};
+use locusta_engine::{
+    Engine, EngineConfig, Resources, TaskResult, UserClass, UserContext, constant,
+};
 use locusta_runner::{LoadShape, Runner, RunnerConfig, RunnerHandle};
-use locusta_stats::{Clock, RunView};
+use locusta_stats::{Clock, Outcome, Recorder, RunView};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -85,6 +87,47 @@ pub fn probe_class(
     .on_stop(|u| Box::pin(u.on_stop()))
     .task("idle", 1, |u| Box::pin(u.idle()))
     .build()
+}
+
+/// Records one request per task; starts its tasks 0.1 s after it is spawned, so no request
+/// coincides with a spawn step.
+struct Caller {
+    recorder: Recorder,
+}
+
+impl Caller {
+    fn new(ctx: &UserContext<'_>) -> Result<Self, locusta_engine::TaskError> {
+        Ok(Self {
+            recorder: ctx.recorder.clone(),
+        })
+    }
+
+    async fn settle(&mut self) -> TaskResult {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Ok(())
+    }
+
+    async fn call(&mut self) -> TaskResult {
+        self.recorder.record(
+            "GET",
+            "/",
+            &Outcome {
+                response_time: Some(Duration::from_millis(5)),
+                content_length: 0,
+                error: None,
+                finished_at: Instant::now(),
+            },
+        );
+        Ok(())
+    }
+}
+
+pub fn caller_class() -> UserClass {
+    UserClass::builder("Caller", Caller::new)
+        .wait_time(constant(0.4))
+        .on_start(|u| Box::pin(u.settle()))
+        .task("call", 1, |u| Box::pin(u.call()))
+        .build()
 }
 
 /// The runner's join handle: resolves to the final view when the runner ends.

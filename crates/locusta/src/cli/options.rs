@@ -332,9 +332,18 @@ mod tests {
         assert_eq!(picker.locust_env(), "LOCUST_USERCLASS_PICKER");
         assert_eq!(picker.locusta_env(), "LOCUSTA_CLASS_PICKER");
         assert_eq!(spec("master-port").locust_env(), "LOCUST_MASTER_NODE_PORT");
-        assert_eq!(spec("master-port").locusta_env(), "LOCUSTA_MASTER_NODE_PORT");
-        assert_eq!(spec("master-host").locusta_env(), "LOCUSTA_MASTER_NODE_HOST");
-        assert_eq!(spec("master-bind-port").locusta_env(), "LOCUSTA_MASTER_BIND_PORT");
+        assert_eq!(
+            spec("master-port").locusta_env(),
+            "LOCUSTA_MASTER_NODE_PORT"
+        );
+        assert_eq!(
+            spec("master-host").locusta_env(),
+            "LOCUSTA_MASTER_NODE_HOST"
+        );
+        assert_eq!(
+            spec("master-bind-port").locusta_env(),
+            "LOCUSTA_MASTER_BIND_PORT"
+        );
     }
 
     #[test]

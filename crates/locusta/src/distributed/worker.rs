@@ -19,6 +19,9 @@ use locusta_stats::{Clock, Snapshot};
 use crate::cli::{Args, LogPlan, Plan, RunPlan, WorkerPlan, plan};
 use crate::{limits, logging, run, shutdown};
 
+/// How long a statistics report waits for the local runner.
+const TAKE_STATS_PATIENCE: Duration = Duration::from_millis(200);
+
 /// Runs this process as a worker until the master says quit, a signal arrives, or it gives
 /// up; returns the exit code. `classes` are the user classes when known before connecting
 /// (`None` with `-f -`: they come from the master's locustfile).
@@ -156,7 +159,14 @@ impl LocalUsers for RunnerUsers {
 
     fn take_stats(&mut self) -> impl Future<Output = Snapshot> + Send {
         let runner = self.runner.clone();
-        async move { runner.take_stats().await }
+        async move {
+            // The runner answers between its other work; while it waits for users to stop
+            // (up to --stop-timeout) the heartbeats must go on, so this does not wait for it:
+            // what it has not handed over stays with it for the next report.
+            tokio::time::timeout(TAKE_STATS_PATIENCE, runner.take_stats())
+                .await
+                .unwrap_or_default()
+        }
     }
 
     fn stop(&mut self) {

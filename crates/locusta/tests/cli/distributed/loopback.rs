@@ -148,3 +148,71 @@ fn a_master_and_three_workers_report_exactly_what_the_workers_recorded() {
         assert_eq!(times["min"].as_f64(), Some(row.min_response_time_ms()));
     }
 }
+
+#[test]
+fn processes_start_a_master_and_its_workers_on_the_bind_port() {
+    let target = Target::spawn_thread(TargetOptions::default()).unwrap();
+    let port = free_port().to_string();
+    let quickstart = example("quickstart.lua");
+    let run = crate::binary::run_headless(
+        &quickstart,
+        &target,
+        &[
+            "--processes",
+            "2",
+            // Locust's children would connect to 5557 and hang; ours follow the bind port.
+            "--master-bind-port",
+            &port,
+            "-u",
+            "4",
+            "-r",
+            "4",
+            "-t",
+            "3s",
+            "-s",
+            "10s",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Started 2 worker processes"),
+        "{}",
+        run.stderr
+    );
+    let counted: u64 = run.rows().iter().map(|row| row.requests).sum();
+    assert!(counted > 0);
+    assert_eq!(counted, target.counts().total());
+    assert_eq!(
+        target.count("POST", "/login"),
+        4,
+        "two users on each worker"
+    );
+}
+
+#[test]
+fn contradictory_roles_are_refused_before_anything_starts() {
+    let quickstart = example("quickstart.lua");
+    let file = quickstart.to_str().unwrap();
+    for (args, message) in [
+        (
+            vec!["-f", file, "--master", "--processes", "2"],
+            "--master cannot be combined with --processes",
+        ),
+        (
+            vec!["-f", "-", "--headless"],
+            "-f - (take the locustfile from the master) only works with --worker",
+        ),
+        (
+            vec!["-f", file, "--master", "--worker"],
+            "cannot be used with",
+        ),
+        (
+            vec!["-f", file, "--processes", "-2"],
+            "is not a number of processes",
+        ),
+    ] {
+        let run = crate::binary::locusta(&args, Duration::from_secs(20));
+        assert_ne!(run.code, Some(0), "{args:?}");
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+}

@@ -2,4 +2,5 @@
 //! (as root) on hosts in network namespaces.
 
 mod loopback;
+mod netns;
 mod tap;
