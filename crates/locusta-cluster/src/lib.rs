@@ -22,7 +22,8 @@ mod worker;
 
 pub use error::ClusterError;
 pub use master::{
-    ClusterTarget, ClusterView, Master, MasterConfig, MasterHandle, MasterState, StopReason,
+    ClusterTarget, ClusterView, Master, MasterConfig, MasterHandle, MasterState, StatisticsTo,
+    StopReason,
     WorkerInfo, WorkerStatus,
 };
 pub use usage::{ProcessUsage, UsageSample};

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::view::{ClusterTarget, ClusterView, MasterState, StopReason, WorkerInfo, WorkerStatus};
-use super::{Command, MasterConfig};
+use super::{Command, MasterConfig, StatisticsTo};
 use crate::ClusterError;
 use crate::dispatch::{WorkerPlace, dispatch, dispatch_order, spawn_rates};
 use crate::protocol::handshake::check_classes;
@@ -427,7 +427,8 @@ impl<L: Listener> Core<L> {
         } else if hello.wants_locustfile && self.config.locustfile.is_none() {
             Some(
                 "the worker asked for the master's locustfile (-f -), but this master has none \
-                 to send"
+                 to send (it can send one -f file, not a list, a directory or a program's own \
+                 classes); give the worker the locustfile with -f"
                     .to_owned(),
             )
         } else {
@@ -557,10 +558,10 @@ impl<L: Listener> Core<L> {
             }
             ToMaster::Heartbeat(heartbeat) => self.heartbeat(id, conn, heartbeat),
             ToMaster::Stats(report) => match self.decoder.decode_from_node(&report.snapshot, id) {
-                Ok(delta) => {
-                    Arc::make_mut(&mut self.snapshot).merge(&delta);
-                    self.untaken.merge(&delta);
-                }
+                Ok(delta) => match self.config.statistics {
+                    StatisticsTo::View => Arc::make_mut(&mut self.snapshot).merge(&delta),
+                    StatisticsTo::Taker => self.untaken.merge(&delta),
+                },
                 Err(error) => {
                     tracing::warn!("Dropped a statistics report of worker {id}: {error}");
                 }

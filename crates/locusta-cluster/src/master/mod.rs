@@ -50,6 +50,19 @@ pub struct MasterConfig {
     pub locustfile: Option<Locustfile>,
     /// Unix time of test starts and statistics resets (the runner's clock).
     pub clock: Clock,
+    /// Where the workers' statistics go: merged into the published view, or kept for
+    /// [`MasterHandle::take_stats`] (a runner that keeps its own totals).
+    pub statistics: StatisticsTo,
+}
+
+/// Where a master puts the statistics the workers report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatisticsTo {
+    /// Merged into [`ClusterView::snapshot`], cumulative for the test.
+    View,
+    /// Merged into a delta that [`MasterHandle::take_stats`] hands over (the view's snapshot
+    /// stays empty).
+    Taker,
 }
 
 impl MasterConfig {
@@ -69,6 +82,7 @@ impl MasterConfig {
             cpu_warning_percent: 90.0,
             locustfile: None,
             clock: Clock::start(),
+            statistics: StatisticsTo::View,
         }
     }
 }
@@ -137,9 +151,9 @@ impl MasterHandle {
         let _ = self.commands.send(Command::ResetStats);
     }
 
-    /// Every statistics delta the workers reported since the previous call, merged (for a
-    /// runner that keeps its own totals; the view's snapshot is unaffected). Empty once the
-    /// master has ended.
+    /// Every statistics delta the workers reported since the previous call, merged, with
+    /// [`StatisticsTo::Taker`] (always empty with [`StatisticsTo::View`], and once the master
+    /// has ended).
     pub async fn take_stats(&self) -> Snapshot {
         let (reply, taken) = oneshot::channel();
         if self.commands.send(Command::TakeStats(reply)).is_err() {

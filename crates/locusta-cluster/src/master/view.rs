@@ -131,7 +131,8 @@ pub struct ClusterView {
     /// Every known worker, by index (shared with the master's registry: cloning a view is cheap).
     pub workers: Vec<Arc<WorkerInfo>>,
     /// The run's cumulative statistics: every delta any worker reported since the test
-    /// started (or the statistics were reset), including workers lost since.
+    /// started (or the statistics were reset), including workers lost since. Empty with
+    /// [`StatisticsTo::Taker`](super::StatisticsTo::Taker).
     pub snapshot: Arc<Snapshot>,
     /// Users alive per class on the ready workers, as they last reported.
     pub users_per_class: Vec<u64>,

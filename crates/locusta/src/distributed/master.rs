@@ -13,7 +13,7 @@ use locusta_cluster::protocol::Locustfile;
 use locusta_cluster::transport::tcp::TcpListener;
 use locusta_cluster::{
     ClusterError, ClusterTarget, ClusterView, Master, MasterConfig, MasterHandle, MasterState,
-    StopReason,
+    StatisticsTo, StopReason,
 };
 use locusta_engine::EngineReport;
 use locusta_runner::{Population, RunnerHandle};
@@ -54,6 +54,8 @@ pub async fn start(
     config.heartbeat_timeout = plan.heartbeat_timeout;
     config.locustfile = locustfile;
     config.clock = clock;
+    // The runner keeps the totals from the deltas it takes.
+    config.statistics = StatisticsTo::Taker;
     // Workers stop their users within the stop timeout before their final report.
     config.quit_timeout = stop_timeout + Duration::from_secs(5);
     let quit_timeout = config.quit_timeout;

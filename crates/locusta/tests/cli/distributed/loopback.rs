@@ -216,3 +216,59 @@ fn contradictory_roles_are_refused_before_anything_starts() {
         assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_headless_master_ends_the_run_when_its_last_worker_is_gone() {
+    let target = Target::spawn_thread(TargetOptions::default()).unwrap();
+    let port = free_port().to_string();
+    let quickstart = example("quickstart.lua");
+    let url = target.url();
+    let master = spawn(&[
+        "--master",
+        "--headless",
+        "--only-summary",
+        "-f",
+        quickstart.to_str().unwrap(),
+        "-H",
+        &url,
+        "-u",
+        "2",
+        "-r",
+        "2",
+        // Far longer than the test: only the lost worker can end it.
+        "-t",
+        "10m",
+        "--heartbeat-timeout",
+        "1s",
+        "--master-bind-host",
+        "127.0.0.1",
+        "--master-bind-port",
+        &port,
+    ]);
+    let mut worker = spawn(&[
+        "--worker",
+        "-f",
+        quickstart.to_str().unwrap(),
+        "--master-port",
+        &port,
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while target.count("POST", "/login") < 2 {
+        assert!(Instant::now() < deadline, "the worker's users never logged in");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Killed without a goodbye: its connection closes, so the master gives it up at once
+    // (a silent link is the network-namespace test's case).
+    worker.kill().unwrap();
+    let _ = worker.wait();
+    let (code, stderr) = finish(master, Duration::from_secs(30));
+    assert!(
+        stderr.contains("The last worker is gone, stopping the test"),
+        "{stderr}"
+    );
+    assert_eq!(code, Some(0), "no request failed:\n{stderr}");
+    assert!(
+        stderr.contains("Aggregated"),
+        "the final statistics are printed:\n{stderr}"
+    );
+}

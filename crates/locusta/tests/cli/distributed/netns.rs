@@ -138,12 +138,14 @@ fn a_worker_cut_off_mid_run_is_marked_missing_and_its_users_go_to_the_others() {
     let cut_at = Instant::now();
     ip(&["-n", &net.master, "link", "set", &format!("v{CUT}"), "down"]).unwrap();
 
+    if std::env::var_os("INJECT").is_some() { panic!("injected"); }
     // The master notices the silence within the heartbeat timeout...
     let silence = HEARTBEAT_TIMEOUT.as_secs_f64();
     let missing =
         format!("Worker {cut_id} sent no heartbeat for {silence} s, setting state to missing.");
     let (missing_line, missing_at, _) = master.wait_for(cut_at_line, |l| l.contains(&missing), 15);
     let noticed_after = missing_at.duration_since(cut_at);
+    eprintln!("DIAG noticed after {noticed_after:?}");
     assert!(
         noticed_after <= HEARTBEAT_TIMEOUT + SLACK,
         "marked missing {noticed_after:?} after the cut, heartbeat timeout {HEARTBEAT_TIMEOUT:?}:\n{}",
