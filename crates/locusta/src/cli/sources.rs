@@ -777,10 +777,10 @@ mod tests {
             config_error(&dir.sources(&[]), &[]),
             "locust.conf:3: unknown option 'userz' (did you mean 'users'?)"
         );
-        dir.write("work/locust.conf", "[locust]\nexpect-workers = 4\n");
+        dir.write("work/locust.conf", "[locust]\nenable-rebalancing = true\n");
         assert!(
             config_error(&dir.sources(&[]), &[])
-                .starts_with("locust.conf:2: 'expect-workers' is a Locust option")
+                .starts_with("locust.conf:2: 'enable-rebalancing' is a Locust option")
         );
         dir.write("work/locust.conf", "config = other.conf\n");
         assert_eq!(

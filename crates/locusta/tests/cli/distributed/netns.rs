@@ -42,6 +42,8 @@ fn a_worker_cut_off_mid_run_is_marked_missing_and_its_users_go_to_the_others() {
         eprintln!("skipping the network namespace test (distributed::netns): {why}");
         return;
     }
+    // Declared in this order, so dropped (also when an assertion fails) in the reverse one:
+    // the processes are killed, then the target stops, then the namespaces go.
     let net = match Net::create() {
         Ok(net) => net,
         Err(why) => {
@@ -49,7 +51,7 @@ fn a_worker_cut_off_mid_run_is_marked_missing_and_its_users_go_to_the_others() {
             return;
         }
     };
-    let target = target_in(&net.master, SocketAddr::from(([10, 201, 0, 1], 0)));
+    let target = target_in(&net.master, format!("{MASTER_IP}:0").parse().unwrap());
     let url = target.url();
     let dir = scratch_dir("distributed-netns");
     let report = dir.join("run.json");
@@ -138,14 +140,12 @@ fn a_worker_cut_off_mid_run_is_marked_missing_and_its_users_go_to_the_others() {
     let cut_at = Instant::now();
     ip(&["-n", &net.master, "link", "set", &format!("v{CUT}"), "down"]).unwrap();
 
-    if std::env::var_os("INJECT").is_some() { panic!("injected"); }
     // The master notices the silence within the heartbeat timeout...
     let silence = HEARTBEAT_TIMEOUT.as_secs_f64();
     let missing =
         format!("Worker {cut_id} sent no heartbeat for {silence} s, setting state to missing.");
     let (missing_line, missing_at, _) = master.wait_for(cut_at_line, |l| l.contains(&missing), 15);
     let noticed_after = missing_at.duration_since(cut_at);
-    eprintln!("DIAG noticed after {noticed_after:?}");
     assert!(
         noticed_after <= HEARTBEAT_TIMEOUT + SLACK,
         "marked missing {noticed_after:?} after the cut, heartbeat timeout {HEARTBEAT_TIMEOUT:?}:\n{}",
@@ -247,10 +247,6 @@ fn a_worker_cut_off_mid_run_is_marked_missing_and_its_users_go_to_the_others() {
     // requests after its last report are lost with its link).
     assert!(requests <= target.counts().total());
     assert_eq!(report["aggregated"]["num_failures"].as_u64(), Some(0));
-
-    drop(workers);
-    drop(target);
-    drop(net);
 }
 
 /// Why this machine cannot run the test, if it cannot.
