@@ -23,8 +23,7 @@ mod worker;
 pub use error::ClusterError;
 pub use master::{
     ClusterTarget, ClusterView, Master, MasterConfig, MasterHandle, MasterState, StatisticsTo,
-    StopReason,
-    WorkerInfo, WorkerStatus,
+    StopReason, WorkerInfo, WorkerStatus,
 };
 pub use usage::{ProcessUsage, UsageSample};
 pub use worker::{LocalUsers, WorkerConfig, default_worker_id, hostname, run_worker};

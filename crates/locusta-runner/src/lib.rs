@@ -2,6 +2,7 @@
 //! user's class (among all classes or a selected subset), enforces the run time, drives load
 //! shapes, and turns shard statistics into published [`locusta_stats::RunView`]s.
 
+pub mod cluster;
 mod dispatch;
 mod population;
 mod ramp;

@@ -27,6 +27,12 @@ pub trait Population {
         async {}
     }
 
+    /// Whether the users live elsewhere, started after the runner's ramp steps (a master's
+    /// workers): the runner then leaves announcing the end of the ramp to them.
+    fn is_remote(&self) -> bool {
+        false
+    }
+
     /// Makes users spawned from now on aim at `host` (`None`: each class's own host).
     fn set_host(&mut self, host: Option<String>);
 

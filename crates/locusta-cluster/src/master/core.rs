@@ -150,7 +150,14 @@ impl<L: Listener> Core<L> {
         loop {
             let now = Instant::now();
             if let Some(deadline) = self.quit_deadline {
-                let workers_left = self.connections.values().any(|c| c.worker.is_some());
+                // A missing worker cannot answer: waiting for it would only delay the end.
+                let workers_left = self.connections.values().any(|c| {
+                    c.worker.as_ref().is_some_and(|id| {
+                        self.workers
+                            .get(id)
+                            .is_some_and(|r| r.info.status != WorkerStatus::Missing)
+                    })
+                });
                 if !workers_left || now >= deadline {
                     if workers_left {
                         tracing::warn!(
@@ -766,11 +773,16 @@ impl<L: Listener> Core<L> {
                 if done && any {
                     self.state = MasterState::Running;
                     let counts = self.users_per_class();
-                    let by_class: Vec<String> = self
+                    // Locust's format: a JSON object with sorted keys.
+                    let sorted: std::collections::BTreeMap<&String, u64> = self
                         .config
                         .classes
                         .iter()
-                        .zip(&counts)
+                        .zip(counts.iter().copied())
+                        .filter(|&(_, users)| users > 0)
+                        .collect();
+                    let by_class: Vec<String> = sorted
+                        .iter()
                         .map(|(class, users)| format!("{class:?}: {users}"))
                         .collect();
                     tracing::info!(

@@ -346,11 +346,16 @@ impl<P: Population> Runner<P> {
         }
         self.ramp = None;
         self.state = RunState::Running;
-        tracing::info!(
-            "All users spawned: {} ({} total users)",
-            self.class_counts_json(),
-            self.roster.alive()
-        );
+        if self.users.is_remote() {
+            // The master says "All users spawned" once the workers have them.
+            tracing::debug!("Every ramp step sent: {}", self.class_counts_json());
+        } else {
+            tracing::info!(
+                "All users spawned: {} ({} total users)",
+                self.class_counts_json(),
+                self.roster.alive()
+            );
+        }
         if self.config.reset_stats {
             self.reset_stats().await;
         } else {
@@ -417,7 +422,8 @@ impl<P: Population> Runner<P> {
         self.publish_view(true);
     }
 
-    /// Users per class as Locust logs them: a JSON object with sorted keys.
+    /// Users per class as Locust logs them: Python's `json.dumps` of a dict with sorted keys,
+    /// `{"A": 1, "B": 2}`.
     fn class_counts_json(&self) -> String {
         let counts: std::collections::BTreeMap<&str, u64> = self
             .roster
@@ -427,7 +433,14 @@ impl<P: Population> Runner<P> {
             .filter(|&(_, count)| count > 0)
             .map(|(class, count)| (self.classes[class].name.as_str(), count))
             .collect();
-        serde_json::to_string(&counts).unwrap_or_default()
+        let pairs: Vec<String> = counts
+            .iter()
+            .map(|(name, count)| {
+                let name = serde_json::to_string(name).unwrap_or_default();
+                format!("{name}: {count}")
+            })
+            .collect();
+        format!("{{{}}}", pairs.join(", "))
     }
 
     fn publish(&mut self) {

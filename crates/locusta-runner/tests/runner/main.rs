@@ -1,6 +1,7 @@
 //! The runner on a real engine under paused tokio time, organised by feature: Locust's spawn
 //! schedule and class mix, class selections, load shapes, and statistics resets.
 
+mod distributed;
 mod selection;
 mod shapes;
 mod spawning;

@@ -1,22 +1,16 @@
-//! The master's side: the runner's users live on the workers.
-//!
-//! The runner ramps exactly as in a local run (its roster decides who starts and stops, at the
-//! spawn rate, with shapes, run times and class selection); [`ClusterUsers`] turns each ramp
-//! step into per-class totals for the master to dispatch, and hands the runner the workers'
-//! statistics deltas. So the console, web UI, reports and thresholds read one merged view,
-//! exactly as for a local run.
+//! The master process: listens for workers, and gives the runner `ClusterUsers`, so the
+//! console, web UI, reports and thresholds read one merged view exactly as for a local run.
+//! Also Locust's behaviours around it: `--expect-workers`, and stopping when the last worker
+//! is gone.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use locusta_cluster::protocol::Locustfile;
 use locusta_cluster::transport::tcp::TcpListener;
-use locusta_cluster::{
-    ClusterError, ClusterTarget, ClusterView, Master, MasterConfig, MasterHandle, MasterState,
-    StatisticsTo, StopReason,
-};
-use locusta_engine::EngineReport;
-use locusta_runner::{Population, RunnerHandle};
+use locusta_cluster::{ClusterView, Master, MasterConfig, MasterHandle, StatisticsTo, StopReason};
+use locusta_runner::RunnerHandle;
+use locusta_runner::cluster::ClusterUsers;
 use locusta_stats::Clock;
 use tokio::task::JoinHandle;
 
@@ -82,12 +76,9 @@ impl RunningMaster {
         stop_timeout: Duration,
         host: Option<String>,
     ) -> ClusterUsers {
-        ClusterUsers {
-            master: self.handle.clone(),
-            per_class: vec![0; class_count],
-            host,
-            stop_wait: stop_timeout + Duration::from_secs(5),
-        }
+        // The workers stop their users within the stop timeout, then report it.
+        let stop_wait = stop_timeout + Duration::from_secs(5);
+        ClusterUsers::new(self.handle.clone(), class_count, stop_wait, host)
     }
 
     /// Tells the workers to quit and waits (bounded) for them and the master to end.
@@ -96,75 +87,6 @@ impl RunningMaster {
         let bound = self.quit_timeout + Duration::from_secs(1);
         if tokio::time::timeout(bound, self.task).await.is_err() {
             tracing::warn!("The master did not end within {} s", bound.as_secs());
-        }
-    }
-}
-
-/// Users on the workers, as the runner's [`Population`].
-pub struct ClusterUsers {
-    master: MasterHandle,
-    /// Users the runner has started and not stopped, per class: the cluster's target.
-    per_class: Vec<u64>,
-    host: Option<String>,
-    /// How long stopping may take before the runner is told it is done anyway.
-    stop_wait: Duration,
-}
-
-impl Population for ClusterUsers {
-    fn spawn_user(&mut self, _user_id: u64, class: usize) {
-        self.per_class[class] += 1;
-    }
-
-    fn stop_user(&mut self, _user_id: u64, class: usize, _stop_timeout: Duration) {
-        self.per_class[class] = self.per_class[class].saturating_sub(1);
-    }
-
-    async fn step_done(&mut self, spawn_rate: f64) {
-        let target = ClusterTarget {
-            per_class: self.per_class.clone(),
-            spawn_rate,
-            host: self.host.clone(),
-        };
-        match self.master.start(target).await {
-            Ok(()) => {}
-            Err(ClusterError::NoWorkers) => tracing::error!(
-                "You can't start a distributed test before at least one worker processes has connected"
-            ),
-            Err(error) => tracing::error!("The workers were not told their users: {error}"),
-        }
-    }
-
-    fn set_host(&mut self, host: Option<String>) {
-        self.host = host;
-    }
-
-    async fn stop_all(&mut self, _stop_timeout: Duration) {
-        self.per_class.fill(0);
-        let mut views = self.master.subscribe();
-        if matches!(views.borrow().state, MasterState::Ready) {
-            return;
-        }
-        self.master.stop();
-        // Workers send their last statistics before saying they have stopped, so once the
-        // master is `Stopped` the next report holds everything they recorded.
-        let stopped = async {
-            let _ = views
-                .wait_for(|view| matches!(view.state, MasterState::Stopped | MasterState::Quitting))
-                .await;
-        };
-        if tokio::time::timeout(self.stop_wait, stopped).await.is_err() {
-            tracing::warn!(
-                "Timeout waiting for all workers to stop ({} s)",
-                self.stop_wait.as_secs()
-            );
-        }
-    }
-
-    async fn report(&mut self) -> EngineReport {
-        let delta = self.master.take_stats().await;
-        EngineReport {
-            delta,
-            users_by_class: self.master.view().users_per_class.clone(),
         }
     }
 }

@@ -1,26 +1,20 @@
-//! The worker's side: a local runner whose users the master orders by class.
-//!
-//! The engine does not know it runs on a worker: [`RunnerUsers`] gives the cluster layer the
-//! local runner through the `LocalUsers` seam (absolute per-class targets in, statistics
-//! deltas out).
+//! The worker process: connects to the master and runs a local runner whose users the master
+//! orders by class (`locusta_runner::cluster::WorkerUsers`).
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use locusta_cluster::protocol::Locustfile as SentLocustfile;
 use locusta_cluster::transport::tcp::TcpConnector;
-use locusta_cluster::{LocalUsers, WorkerConfig, run_worker};
+use locusta_cluster::{WorkerConfig, run_worker};
 use locusta_engine::{Engine, EngineConfig, UserClass};
 use locusta_lua::Locustfile;
-use locusta_runner::{Runner, RunnerConfig, RunnerHandle};
-use locusta_stats::{Clock, Snapshot};
+use locusta_runner::cluster::WorkerUsers;
+use locusta_runner::{Runner, RunnerConfig};
+use locusta_stats::Clock;
 
 use crate::cli::{Args, LogPlan, Plan, RunPlan, WorkerPlan, plan};
 use crate::{limits, logging, run, shutdown};
-
-/// How long a statistics report waits for the local runner.
-const TAKE_STATS_PATIENCE: Duration = Duration::from_millis(200);
 
 /// Runs this process as a worker until the master says quit, a signal arrives, or it gives
 /// up; returns the exit code. `classes` are the user classes when known before connecting
@@ -76,7 +70,7 @@ fn load_users(
     classes: Option<Vec<UserClass>>,
     sent: Option<SentLocustfile>,
     clock: Clock,
-) -> Result<RunnerUsers, String> {
+) -> Result<WorkerUsers, String> {
     let classes = match (classes, sent) {
         (Some(classes), _) => classes,
         (None, Some(file)) => {
@@ -92,84 +86,31 @@ fn load_users(
         Ok(Plan::List(_)) => return Err("--list makes no sense on a worker".to_owned()),
         Err(error) => return Err(error.to_string()),
     };
-    RunnerUsers::start(run_plan, clock).map_err(|error| format!("{error:#}"))
+    start_local_runner(run_plan, clock).map_err(|error| format!("{error:#}"))
 }
 
-/// The local runner, as the cluster layer drives it.
-pub struct RunnerUsers {
-    runner: RunnerHandle,
-    class_names: Vec<String>,
-    /// The host last ordered by the master, to pass on only changes.
-    host: Option<String>,
-}
-
-impl RunnerUsers {
-    fn start(plan: RunPlan, clock: Clock) -> anyhow::Result<Self> {
-        limits::raise_open_file_limit(plan.users);
-        let classes: Arc<[UserClass]> = Arc::from(plan.classes);
-        let engine = Engine::start(EngineConfig {
-            threads: plan.threads,
-            classes: Arc::clone(&classes),
-            host_override: plan.host,
-            resources: run::http_resources(plan.insecure)?,
-            seed: plan.seed,
-            clock,
-        })?;
-        let config = RunnerConfig {
-            stop_timeout: plan.stop_timeout,
-            clock,
-            quit_at_run_time: false,
-            keep_deltas: true,
-            ..RunnerConfig::default()
-        };
-        let (runner, handle) = Runner::new(engine, Arc::clone(&classes), config);
-        // It ends with the worker's runtime, after the users were stopped for the final report.
-        tokio::task::spawn_local(runner.run());
-        Ok(Self {
-            runner: handle,
-            class_names: classes.iter().map(|class| class.name.clone()).collect(),
-            host: None,
-        })
-    }
-}
-
-impl LocalUsers for RunnerUsers {
-    fn classes(&self) -> Vec<String> {
-        self.class_names.clone()
-    }
-
-    fn set_targets(&mut self, per_class: &[u64], spawn_rate: f64, host: Option<&str>) {
-        if let Some(host) = host
-            && self.host.as_deref() != Some(host)
-        {
-            self.host = Some(host.to_owned());
-            self.runner.set_host(self.host.clone());
-        }
-        self.runner.start_exact(per_class.to_vec(), spawn_rate);
-    }
-
-    fn users_per_class(&self) -> Vec<u64> {
-        let view = self.runner.view();
-        let mut counts = vec![0; self.class_names.len()];
-        for (count, &alive) in counts.iter_mut().zip(view.users_by_class()) {
-            *count = alive;
-        }
-        counts
-    }
-
-    fn take_stats(&mut self) -> impl Future<Output = Snapshot> + Send {
-        let runner = self.runner.clone();
-        async move {
-            // The runner answers between its other work; while it waits for users to stop
-            // (up to --stop-timeout) the heartbeats must go on, so this does not wait for it:
-            // what it has not handed over stays with it for the next report.
-            tokio::time::timeout(TAKE_STATS_PATIENCE, runner.take_stats())
-                .await
-                .unwrap_or_default()
-        }
-    }
-
-    fn stop(&mut self) {
-        self.runner.stop();
-    }
+/// The engine and a runner for the worker's users, keeping statistics deltas for the master.
+fn start_local_runner(plan: RunPlan, clock: Clock) -> anyhow::Result<WorkerUsers> {
+    limits::raise_open_file_limit(plan.users);
+    let classes: Arc<[UserClass]> = Arc::from(plan.classes);
+    let engine = Engine::start(EngineConfig {
+        threads: plan.threads,
+        classes: Arc::clone(&classes),
+        host_override: plan.host,
+        resources: run::http_resources(plan.insecure)?,
+        seed: plan.seed,
+        clock,
+    })?;
+    let config = RunnerConfig {
+        stop_timeout: plan.stop_timeout,
+        clock,
+        quit_at_run_time: false,
+        keep_deltas: true,
+        ..RunnerConfig::default()
+    };
+    let (runner, handle) = Runner::new(engine, Arc::clone(&classes), config);
+    // It ends with the worker's runtime, after the users were stopped for the final report.
+    tokio::task::spawn_local(runner.run());
+    let names = classes.iter().map(|class| class.name.clone()).collect();
+    Ok(WorkerUsers::new(handle, names))
 }

@@ -135,7 +135,7 @@ fn visitors(setup: &Setup, args: &[&str], vars: &[(&str, &str)]) -> u64 {
     let users = target.count("GET", "/hello");
     assert!(
         run.stderr
-            .contains(&format!("All users spawned: {{\"Visitor\":{users}}}")),
+            .contains(&format!("All users spawned: {{\"Visitor\": {users}}}")),
         "{users} visitors but:\n{}",
         run.stderr
     );

@@ -61,7 +61,7 @@ fn weighted_and_fixed_count_classes_get_locusts_mix() {
     assert_eq!(target.count("GET", "/hello"), 6, "six WebUsers");
     assert_eq!(target.count("GET", "/world"), 2, "two MobileUsers");
     assert!(run.stderr.contains(
-        r#"All users spawned: {"AdminUser":1,"MobileUser":2,"WebUser":6} (9 total users)"#
+        r#"All users spawned: {"AdminUser": 1, "MobileUser": 2, "WebUser": 6} (9 total users)"#
     ));
 }
 

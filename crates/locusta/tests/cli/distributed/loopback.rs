@@ -254,7 +254,10 @@ fn a_headless_master_ends_the_run_when_its_last_worker_is_gone() {
     ]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while target.count("POST", "/login") < 2 {
-        assert!(Instant::now() < deadline, "the worker's users never logged in");
+        assert!(
+            Instant::now() < deadline,
+            "the worker's users never logged in"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     // Killed without a goodbye: its connection closes, so the master gives it up at once
