@@ -54,13 +54,16 @@ fn the_sequential_checkout_runs_its_steps_in_order() {
         payments >= 3,
         "every shopper paid at least once: {payments}"
     );
-    // add_to_cart twice, address, pay: whole cycles, since running tasks finish.
+    // add_to_cart twice, address, pay. A running task finishes at the stop but the waits
+    // between steps do not, so each of the 3 shoppers may stop anywhere in its last cycle:
+    // after one or two items (up to 2 items more than two per address) or after the address
+    // (one address more than payments).
     assert!(
         (payments..=payments + 3).contains(&addresses),
         "{addresses} {payments}"
     );
     assert!(
-        (2 * addresses - 3..=2 * addresses).contains(&items),
+        (2 * addresses..=2 * addresses + 6).contains(&items),
         "two items per address: {items} {addresses}"
     );
     assert_eq!(run.row("POST", "/pay").requests, payments);
