@@ -5,7 +5,12 @@
 //! cargo run --release -p locusta-cluster --example master_load -- sizes
 //! cargo run --release -p locusta-cluster --example master_load -- sweep [memory|tcp] [hz]
 //! cargo run --release -p locusta-cluster --example master_load -- run [memory|tcp] WORKERS [hz]
+//! cargo run --release -p locusta-cluster --example master_load -- ramp [memory|tcp] WORKERS USERS_PER_S
 //! ```
+//!
+//! `ramp` also gives the master a new target every second during the measurement, as a
+//! runner ramping at USERS_PER_S does (one dispatch over all workers and a spawn order to each
+//! per step), starting from 1,000,000 users so the counts are large.
 //!
 //! The master runs alone on one thread (its own current-thread runtime, as in the binary) and
 //! its CPU is that thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), so the simulated workers,
@@ -26,7 +31,7 @@ use locusta_cluster::protocol::{
 use locusta_cluster::transport::memory::memory_transport;
 use locusta_cluster::transport::tcp::{TcpConnector, TcpListener};
 use locusta_cluster::transport::{Connector, Listener};
-use locusta_cluster::{Master, MasterConfig, MasterHandle};
+use locusta_cluster::{ClusterTarget, Master, MasterConfig, MasterHandle};
 use locusta_stats::{Clock, Outcome, Snapshot, SnapshotDecoder, SnapshotEncoder, WireCompression};
 
 const CLASSES: [&str; 1] = ["Web"];
@@ -225,9 +230,10 @@ fn tracing_free_log(error: &locusta_cluster::ClusterError) {
     ONCE.call_once(|| eprintln!("(some workers retry connecting: {error})"));
 }
 
-/// Runs `workers` simulated workers for a few seconds; returns the master's CPU in percent
-/// of one core, and reports per second it merged.
-fn measure(transport: &str, workers: usize, hz: f64) -> (f64, f64) {
+/// Runs `workers` simulated workers for a few seconds, with a new target every second when
+/// `ramp` (users per second) is given; returns the master's CPU in percent of one core, and
+/// reports per second it merged.
+fn measure(transport: &str, workers: usize, hz: f64, ramp: Option<u64>) -> (f64, f64) {
     let load = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -295,11 +301,28 @@ fn measure(transport: &str, workers: usize, hz: f64) -> (f64, f64) {
     while handle.view().ready_workers() < workers && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
+    let target = |users: u64, rate: u64| ClusterTarget {
+        per_class: vec![users],
+        spawn_rate: rate as f64,
+        host: None,
+    };
+    if let Some(rate) = ramp {
+        // The first start clears the statistics: before the measurement, not during it.
+        load.block_on(handle.start(target(1_000_000, rate))).unwrap();
+    }
     std::thread::sleep(Duration::from_secs(2));
     let requests_before = handle.view().snapshot.total().num_requests();
     let cpu_before = *cpu.lock().unwrap();
     let started = Instant::now();
-    std::thread::sleep(Duration::from_secs(5));
+    for second in 0..5u64 {
+        if let Some(rate) = ramp {
+            let users = 1_000_000 + (second + 1) * rate;
+            load.block_on(handle.start(target(users, rate))).unwrap();
+        }
+        std::thread::sleep(
+            (started + Duration::from_secs(second + 1)).saturating_duration_since(Instant::now()),
+        );
+    }
     let cpu_after = *cpu.lock().unwrap();
     let elapsed = started.elapsed().as_secs_f64();
     let requests_after = handle.view().snapshot.total().num_requests();
@@ -318,7 +341,7 @@ fn main() {
             let transport = args.get(1).map_or("memory", String::as_str);
             let workers: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(100);
             let hz: f64 = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(1.0);
-            let (cpu, reports) = measure(transport, workers, hz);
+            let (cpu, reports) = measure(transport, workers, hz, None);
             println!(
                 "{transport}: {workers} workers at {hz}/s: master CPU {cpu:.1} %, {reports:.0} \
                  reports/s merged"
@@ -329,7 +352,7 @@ fn main() {
             let hz: f64 = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1.0);
             let mut workers = 50;
             loop {
-                let (cpu, reports) = measure(&transport, workers, hz);
+                let (cpu, reports) = measure(&transport, workers, hz, None);
                 println!(
                     "{transport}: {workers} workers at {hz}/s: master CPU {cpu:.1} %, \
                      {reports:.0} reports/s merged, {:.0} µs of master CPU per report",
@@ -341,6 +364,16 @@ fn main() {
                 workers *= 2;
             }
         }
-        Some(other) => eprintln!("unknown mode {other}: sizes | run | sweep"),
+        Some("ramp") => {
+            let transport = args.get(1).map_or("memory", String::as_str);
+            let workers: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(100);
+            let rate: u64 = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+            let (cpu, reports) = measure(transport, workers, 1.0, Some(rate));
+            println!(
+                "{transport}: {workers} workers, a target of 1,000,000+ users growing by {rate} \
+                 every second: master CPU {cpu:.1} %, {reports:.0} reports/s merged"
+            );
+        }
+        Some(other) => eprintln!("unknown mode {other}: sizes | run | sweep | ramp"),
     }
 }
