@@ -308,7 +308,8 @@ fn measure(transport: &str, workers: usize, hz: f64, ramp: Option<u64>) -> (f64,
     };
     if let Some(rate) = ramp {
         // The first start clears the statistics: before the measurement, not during it.
-        load.block_on(handle.start(target(1_000_000, rate))).unwrap();
+        load.block_on(handle.start(target(1_000_000, rate)))
+            .unwrap();
     }
     std::thread::sleep(Duration::from_secs(2));
     let requests_before = handle.view().snapshot.total().num_requests();

@@ -35,7 +35,8 @@ pub fn run_worker_process(
     );
     let stop_timeout = args.stop_timeout.unwrap_or(Duration::ZERO);
     let mut config = WorkerConfig::new();
-    config.wants_locustfile = worker.locustfile_from_master;
+    // Only a worker without classes of its own asks (a Rust program with `-f -` has its own).
+    config.wants_locustfile = classes.is_none();
     // On quit, the users get the stop timeout to finish before the final report.
     config.quit_drain = stop_timeout + Duration::from_secs(1);
     let connector = TcpConnector::new(&worker.master_host, worker.master_port);
