@@ -9,20 +9,21 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use locusta_cluster::transport::memory::{MemoryConnector, memory_transport};
 use locusta_cluster::{
-    ClusterError, ClusterView, LocalUsers, Master, MasterConfig, MasterHandle, WorkerConfig,
-    run_worker,
+    ClusterError, ClusterView, Master, MasterConfig, MasterHandle, WorkerConfig,
 };
 use locusta_engine::{
     Engine, EngineConfig, Resources, TaskError, TaskResult, UserClass, UserContext, constant,
 };
 use locusta_runner::{Runner, RunnerConfig, RunnerHandle};
-use locusta_stats::{Clock, Outcome, Recorder, RunState, RunView, Snapshot};
+use locusta_stats::{Clock, Outcome, Recorder, RunState, RunView};
 use locusta_web::{ClassInfo, Credentials, FormDefaults, RunInfo, WebState, router};
 use serde_json::Value;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tower::ServiceExt;
+
+use crate::worker;
 
 /// The run's configured host.
 pub const HOST: &str = "http://127.0.0.1:8000";
@@ -273,8 +274,8 @@ pub fn page_config(page: &Answer) -> Value {
     serde_json::from_str(&text[start..end]).expect("settings are JSON")
 }
 
-// Distributed runs: a real master on the in-memory transport and real workers (`run_worker`)
-// over fake local users, in real time with short intervals.
+// Distributed runs: a real master on the in-memory transport and real workers (`run_worker`
+// over a real engine and runner, `../common/worker.rs`), in real time with short intervals.
 
 /// How long a test waits for the cluster to reach a state.
 const CLUSTER_WAIT: Duration = Duration::from_secs(2);
@@ -322,36 +323,8 @@ impl TestMaster {
     }
 }
 
-/// Local users that reach their targets at once and record nothing.
-struct FakeUsers {
-    classes: Vec<String>,
-    alive: Vec<u64>,
-}
-
-impl LocalUsers for FakeUsers {
-    fn classes(&self) -> Vec<String> {
-        self.classes.clone()
-    }
-
-    fn set_targets(&mut self, per_class: &[u64], _spawn_rate: f64, _host: Option<&str>) {
-        self.alive = per_class.to_vec();
-    }
-
-    fn users_per_class(&self) -> Vec<u64> {
-        self.alive.clone()
-    }
-
-    async fn take_stats(&mut self) -> Snapshot {
-        Snapshot::default()
-    }
-
-    fn stop(&mut self) {
-        self.alive = vec![0; self.classes.len()];
-    }
-}
-
-/// A real worker with id `id` and fake users, connected to `master`, as a task (ended with the
-/// test's runtime).
+/// A real worker with id `id` (its own engine and runner over [`classes`], aimed at [`HOST`]),
+/// connected to `master`, as a task on the test's `LocalSet`.
 pub fn spawn_worker(master: &TestMaster, id: &str) -> JoinHandle<Result<(), ClusterError>> {
     let config = WorkerConfig {
         worker_id: id.to_owned(),
@@ -361,15 +334,10 @@ pub fn spawn_worker(master: &TestMaster, id: &str) -> JoinHandle<Result<(), Clus
         quit_drain: Duration::from_millis(50),
         ..WorkerConfig::new()
     };
-    let classes: Vec<String> = classes().iter().map(|class| class.name.clone()).collect();
-    let users = FakeUsers {
-        alive: vec![0; classes.len()],
-        classes,
-    };
-    tokio::spawn(run_worker(
+    worker::spawn_worker(
         config,
+        classes(),
+        Some(HOST.to_owned()),
         master.connector.clone(),
-        move |_| Ok(users),
-        std::future::pending(),
-    ))
+    )
 }

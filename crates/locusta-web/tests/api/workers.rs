@@ -1,6 +1,7 @@
 //! A master's UI: `/worker-count`, the workers in `/stats/requests`, `/swarm` without workers
-//! and the page's Workers tab, over a real master (in-memory transport) and real workers, in
-//! real time with short intervals. And the same routes of a local run, without any of it.
+//! and the page's Workers tab, over a real master (in-memory transport) and real workers (each
+//! a real engine and runner running the test's classes), in real time with short intervals.
+//! And the same routes of a local run, without any of it.
 
 use std::time::Duration;
 
@@ -86,13 +87,15 @@ async fn ready_workers_are_counted_and_every_worker_is_listed() {
             })
             .await
             .expect("two ready workers");
-        master
+        // Each worker's runner spawns real users and reports them with its heartbeats.
+        let view = master
             .wait_for("both workers running 2 users", |view| {
                 view.workers
                     .iter()
                     .all(|w| w.status == WorkerStatus::Running && w.users() == 2)
             })
             .await;
+        assert_eq!(view.users_per_class, [3, 1], "{view:#?}");
         let answer = get(&api, "/stats/requests").await;
         let running = answer.json();
         assert_eq!(running["worker_count"], 2);

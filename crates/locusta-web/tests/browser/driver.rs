@@ -6,9 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
+
+use crate::page::Page;
 
 /// Set to `1` to skip the browser test (it fails when Chromium is missing otherwise).
 const SKIP_VARIABLE: &str = "LOCUSTA_SKIP_BROWSER_TESTS";
@@ -124,6 +127,25 @@ impl Browser {
     /// Ends the session (closing Chromium); the driver stops on drop.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+
+    /// Ends the session after `scenario` ran on `page`. If it failed, the page is first saved
+    /// to the screenshot `failure_shot`, and then the test fails with the error.
+    pub async fn finish(
+        self,
+        page: &Page,
+        scenario: &str,
+        failure_shot: &str,
+        outcome: Result<(), CmdError>,
+    ) {
+        let Err(error) = outcome else {
+            self.close().await;
+            return;
+        };
+        let shot = page.screenshot(failure_shot).await;
+        eprintln!("the page at the failure: {shot:?}");
+        self.close().await;
+        panic!("{scenario} failed: {error}");
     }
 }
 

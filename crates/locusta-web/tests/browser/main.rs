@@ -4,7 +4,8 @@
 //! `target/test-artifacts/`.
 //!
 //! `report.rs` opens the HTML report of a real run from disk and checks that it draws;
-//! `workers.rs` opens a master's UI and checks its Workers count and tab.
+//! `workers.rs` opens a master's UI and checks its Workers count and tab (its workers are
+//! `../common/worker.rs`, shared with the API tests).
 //!
 //! Fails with an installation hint when Chromium or chromedriver is missing, unless
 //! `LOCUSTA_SKIP_BROWSER_TESTS=1`.
@@ -13,6 +14,8 @@ mod driver;
 mod page;
 mod report;
 mod server;
+#[path = "../common/worker.rs"]
+mod worker;
 mod workers;
 
 use std::path::PathBuf;
@@ -42,13 +45,9 @@ async fn start_watch_edit_and_stop_a_test_from_the_ui() {
     let page = Page::new(browser.client.clone(), artifacts.clone());
 
     let outcome = scenario(&page, &server.url).await;
-    if let Err(error) = &outcome {
-        let shot = page.screenshot("browser-failure.png").await;
-        eprintln!("the page at the failure: {shot:?}");
-        browser.close().await;
-        panic!("browser scenario failed: {error}");
-    }
-    browser.close().await;
+    browser
+        .finish(&page, "browser scenario", "browser-failure.png", outcome)
+        .await;
 }
 
 async fn scenario(page: &Page, url: &str) -> Result<(), CmdError> {

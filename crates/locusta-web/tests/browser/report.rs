@@ -134,13 +134,9 @@ async fn the_html_report_draws_its_charts_and_shows_names_as_text() {
     let browser = Browser::start(&programs, &artifacts.join("chromedriver-report.log")).await;
     let page = Page::new(browser.client.clone(), artifacts.clone());
     let outcome = check_report(&page, &path, &view).await;
-    if let Err(error) = &outcome {
-        let shot = page.screenshot("report-failure.png").await;
-        eprintln!("the report at the failure: {shot:?}");
-        browser.close().await;
-        panic!("report check failed: {error}");
-    }
-    browser.close().await;
+    browser
+        .finish(&page, "report check", "report-failure.png", outcome)
+        .await;
 }
 
 async fn check_report(page: &Page, path: &Path, view: &RunView) -> Result<(), CmdError> {

@@ -47,8 +47,8 @@ impl Shopper {
     }
 }
 
-/// Two classes, so the start form lists them.
-fn classes() -> Vec<UserClass> {
+/// Two classes, so the start form lists them (a master's workers run them too).
+pub fn classes() -> Vec<UserClass> {
     vec![
         UserClass::builder("WebsiteUser", Shopper::new)
             .weight(3.0)
@@ -70,6 +70,8 @@ fn classes() -> Vec<UserClass> {
 pub struct Server {
     /// The UI's address, `http://127.0.0.1:<port>/`.
     pub url: String,
+    /// The demo target's address, which the users aim at.
+    pub target_url: String,
     _target: Target,
 }
 
@@ -123,6 +125,7 @@ pub async fn start_with(configure: impl FnOnce(WebState) -> WebState) -> Server 
     tokio::spawn(serve(listener, router(state), std::future::pending()));
     Server {
         url,
+        target_url: target.url(),
         _target: target,
     }
 }

@@ -1,5 +1,6 @@
 //! A master's UI in a real headless Chromium: a real master (in-memory transport) with two
-//! real workers over fake users; the header counts the workers and the Workers tab lists them,
+//! real workers (`../common/worker.rs`: each a real engine and runner with the run's classes,
+//! aimed at the demo target); the header counts the workers and the Workers tab lists them,
 //! markup in a worker's id shown as text.
 
 use std::time::Duration;
@@ -7,97 +8,72 @@ use std::time::Duration;
 use fantoccini::Locator;
 use fantoccini::error::CmdError;
 use locusta_cluster::transport::memory::memory_transport;
-use locusta_cluster::{LocalUsers, Master, MasterConfig, WorkerConfig, run_worker};
-use locusta_stats::Snapshot;
+use locusta_cluster::{Master, MasterConfig, WorkerConfig};
+use tokio::task::LocalSet;
 
 use crate::artifacts_dir;
 use crate::driver::{Browser, programs};
 use crate::page::Page;
 use crate::server;
+use crate::worker::spawn_worker;
 
 /// A worker id that would show bold text if it reached the page as markup.
 const MARKUP_ID: &str = "<b>bold</b>-worker";
-
-/// Local users that reach their targets at once and record nothing.
-struct FakeUsers {
-    classes: Vec<String>,
-    alive: Vec<u64>,
-}
-
-impl LocalUsers for FakeUsers {
-    fn classes(&self) -> Vec<String> {
-        self.classes.clone()
-    }
-
-    fn set_targets(&mut self, per_class: &[u64], _spawn_rate: f64, _host: Option<&str>) {
-        self.alive = per_class.to_vec();
-    }
-
-    fn users_per_class(&self) -> Vec<u64> {
-        self.alive.clone()
-    }
-
-    async fn take_stats(&mut self) -> Snapshot {
-        Snapshot::default()
-    }
-
-    fn stop(&mut self) {
-        self.alive = vec![0; self.classes.len()];
-    }
-}
 
 #[tokio::test]
 async fn a_master_shows_its_workers() {
     let Some(programs) = programs() else { return };
     let artifacts = artifacts_dir();
+    // The workers' engines and runners run on this `LocalSet`, in real time.
+    LocalSet::new()
+        .run_until(async {
+            let config = MasterConfig {
+                heartbeat_interval: Duration::from_millis(200),
+                report_interval: Duration::from_millis(200),
+                view_interval: Duration::from_millis(50),
+                ..MasterConfig::new(server::class_names())
+            };
+            let (listener, connector) = memory_transport();
+            let (master, handle) = Master::new(config, listener);
+            tokio::spawn(master.run());
+            let server = server::start_with(|state| state.with_cluster(handle.subscribe())).await;
+            for id in ["worker-a", MARKUP_ID] {
+                let config = WorkerConfig {
+                    worker_id: id.to_owned(),
+                    hostname: "node-1".to_owned(),
+                    ..WorkerConfig::new()
+                };
+                spawn_worker(
+                    config,
+                    server::classes(),
+                    Some(server.target_url.clone()),
+                    connector.clone(),
+                );
+            }
+            let mut views = handle.subscribe();
+            tokio::time::timeout(
+                Duration::from_secs(10),
+                views.wait_for(|view| view.ready_workers() == 2),
+            )
+            .await
+            .expect("two workers ready within 10 s")
+            .expect("the master runs");
 
-    let config = MasterConfig {
-        heartbeat_interval: Duration::from_millis(200),
-        report_interval: Duration::from_millis(200),
-        view_interval: Duration::from_millis(50),
-        ..MasterConfig::new(server::class_names())
-    };
-    let (listener, connector) = memory_transport();
-    let (master, handle) = Master::new(config, listener);
-    tokio::spawn(master.run());
-    for id in ["worker-a", MARKUP_ID] {
-        let users = FakeUsers {
-            classes: server::class_names(),
-            alive: vec![0; server::class_names().len()],
-        };
-        let config = WorkerConfig {
-            worker_id: id.to_owned(),
-            hostname: "node-1".to_owned(),
-            ..WorkerConfig::new()
-        };
-        tokio::spawn(run_worker(
-            config,
-            connector.clone(),
-            move |_| Ok(users),
-            std::future::pending(),
-        ));
-    }
-    let mut views = handle.subscribe();
-    tokio::time::timeout(
-        Duration::from_secs(10),
-        views.wait_for(|view| view.ready_workers() == 2),
-    )
-    .await
-    .expect("two workers ready within 10 s")
-    .expect("the master runs");
+            let browser =
+                Browser::start(&programs, &artifacts.join("chromedriver-workers.log")).await;
+            let page = Page::new(browser.client.clone(), artifacts.clone());
 
-    let server = server::start_with(|state| state.with_cluster(handle.subscribe())).await;
-    let browser = Browser::start(&programs, &artifacts.join("chromedriver-workers.log")).await;
-    let page = Page::new(browser.client.clone(), artifacts.clone());
-
-    let outcome = scenario(&page, &server.url).await;
-    if let Err(error) = &outcome {
-        let shot = page.screenshot("browser-workers-failure.png").await;
-        eprintln!("the page at the failure: {shot:?}");
-        browser.close().await;
-        panic!("browser scenario failed: {error}");
-    }
-    browser.close().await;
+            let outcome = scenario(&page, &server.url).await;
+            browser
+                .finish(
+                    &page,
+                    "browser scenario",
+                    "browser-workers-failure.png",
+                    outcome,
+                )
+                .await;
+        })
+        .await;
 }
 
 async fn scenario(page: &Page, url: &str) -> Result<(), CmdError> {
