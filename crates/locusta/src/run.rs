@@ -109,24 +109,17 @@ where
                 .locustfile
                 .clone()
                 .unwrap_or_else(|| DEFAULT_LOCUSTFILE.to_string());
-            match Locustfile::load(&split_locustfile_arg(&arg)) {
-                Ok(locustfile) => {
-                    match locustfile.shape() {
-                        Ok(found) => shape = found,
-                        Err(error) => {
-                            eprintln!("locusta: {error}");
-                            return ExitCode::from(1);
-                        }
-                    }
-                    origin = Some(arg);
-                    locustfile_text = locustfile.single_file_text();
-                    locustfile.user_classes()
-                }
+            let loaded = match load_locustfile(&arg) {
+                Ok(loaded) => loaded,
                 Err(error) => {
                     eprintln!("locusta: {error}");
                     return ExitCode::from(1);
                 }
-            }
+            };
+            origin = Some(arg);
+            shape = loaded.shape;
+            locustfile_text = loaded.text;
+            loaded.classes
         }
     };
     if let Role::Worker(plan) = role {
@@ -158,6 +151,24 @@ where
             finish(run_test(*run_plan, shape, launch))
         }
     }
+}
+
+/// What a Lua locustfile gives the run.
+struct LoadedLocustfile {
+    classes: Vec<UserClass>,
+    shape: Option<Box<dyn LoadShape>>,
+    /// Its name and text when it is one file (for workers started with `-f -`).
+    text: Option<(String, String)>,
+}
+
+/// Loads the `-f` argument's files.
+fn load_locustfile(arg: &str) -> Result<LoadedLocustfile, locusta_lua::LoadError> {
+    let locustfile = Locustfile::load(&split_locustfile_arg(arg))?;
+    Ok(LoadedLocustfile {
+        shape: locustfile.shape()?,
+        text: locustfile.single_file_text(),
+        classes: locustfile.user_classes(),
+    })
 }
 
 /// The exit code of a run, or 1 with its error printed.
