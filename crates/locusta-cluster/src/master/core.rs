@@ -793,7 +793,11 @@ impl<L: Listener> Core<L> {
                     self.publish();
                 }
             }
-            MasterState::Stopping if ready.all(|r| r.info.users() == 0) => {
+            // Stopped once every worker says so itself after the order (a heartbeat sent
+            // before it, or counts lagging behind the users, may read zero users too early).
+            MasterState::Stopping
+                if ready.all(|r| r.info.status == WorkerStatus::Ready && r.info.users() == 0) =>
+            {
                 self.state = MasterState::Stopped;
                 self.publish();
             }

@@ -43,6 +43,13 @@ pub trait LocalUsers: Send {
 
     /// Stop every user (honouring the stop timeout); a later `set_targets` starts again.
     fn stop(&mut self);
+
+    /// Whether a stop ordered by [`stop`](Self::stop) is still under way. Until it is done,
+    /// the worker reports itself stopping even if [`users_per_class`](Self::users_per_class)
+    /// already reads zeros (counts that lag behind the users may do so before the stop).
+    fn is_stopping(&mut self) -> bool {
+        false
+    }
 }
 
 /// Worker settings.

@@ -284,7 +284,7 @@ impl<C: Connector> Worker<C> {
                         }
                         ToWorker::Quit => {
                             tracing::info!("The master says quit");
-                            self.leave(link, users).await;
+                            self.leave(link, users, interval).await;
                             return End::Done;
                         }
                         ToWorker::Heartbeat => true,
@@ -313,7 +313,7 @@ impl<C: Connector> Worker<C> {
                 }
                 _ = shutdown.as_mut() => {
                     tracing::info!("Shutting down: final report to the master");
-                    self.leave(link, users).await;
+                    self.leave(link, users, interval).await;
                     return End::Done;
                 }
             }
@@ -378,7 +378,7 @@ impl<C: Connector> Worker<C> {
         let state = match &users.targets {
             Some(targets) if *targets == users_per_class => WorkerState::Running,
             Some(_) => WorkerState::Spawning,
-            None if alive > 0 => WorkerState::Stopping,
+            None if alive > 0 || users.local.is_stopping() => WorkerState::Stopping,
             None => WorkerState::Ready,
         };
         // The users have all stopped: their last statistics go first, on the same ordered
@@ -423,17 +423,49 @@ impl<C: Connector> Worker<C> {
 
     /// Stops the users, waits (bounded) for them to finish, sends the final report and says
     /// goodbye.
-    async fn leave<U: LocalUsers>(&mut self, link: &mut WorkerLink, users: &mut Users<U>) {
+    async fn leave<U: LocalUsers>(
+        &mut self,
+        link: &mut WorkerLink,
+        users: &mut Users<U>,
+        heartbeat_every: Duration,
+    ) {
         users.local.stop();
         users.targets = None;
         let deadline = Instant::now() + self.config.quit_drain;
-        while users.local.users_per_class().iter().any(|&n| n > 0) && Instant::now() < deadline {
+        let mut next_heartbeat = Instant::now() + heartbeat_every;
+        let stopping = |users: &mut Users<U>| {
+            users.local.is_stopping() || users.local.users_per_class().iter().any(|&n| n > 0)
+        };
+        while stopping(users) && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;
+            // Users may take the whole stop timeout to finish their tasks: without heartbeats
+            // the master would give this worker up, and its last statistics with it.
+            if Instant::now() >= next_heartbeat {
+                if !self.heartbeat(link, users).await {
+                    return;
+                }
+                next_heartbeat += heartbeat_every;
+            }
         }
         self.report(link, users).await;
-        let _ = link.sender.send(ToMaster::Quit).await;
+        if link.sender.send(ToMaster::Quit).await.is_err() {
+            return;
+        }
+        // The master closes the connection once it has read the goodbye. Waiting for that
+        // makes sure the final report has left: the frames are written by a task of this
+        // process's runtime, which may end right after this returns.
+        let closed = async { while link.receiver.recv().await.is_some() {} };
+        if tokio::time::timeout(GOODBYE_WAIT, closed).await.is_err() {
+            tracing::warn!(
+                "The master did not acknowledge this worker's goodbye within {} s",
+                secs(GOODBYE_WAIT)
+            );
+        }
     }
 }
+
+/// How long a leaving worker waits for the master to close the connection.
+const GOODBYE_WAIT: Duration = Duration::from_secs(3);
 
 fn millis(ms: u64) -> Duration {
     Duration::from_millis(ms.max(1))

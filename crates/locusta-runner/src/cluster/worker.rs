@@ -3,10 +3,11 @@
 //! runs on a worker.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use locusta_cluster::LocalUsers;
-use locusta_stats::Snapshot;
+use locusta_stats::{RunState, RunView, Snapshot};
 
 use crate::runner::RunnerHandle;
 
@@ -19,6 +20,9 @@ pub struct WorkerUsers {
     class_names: Vec<String>,
     /// The host last ordered by the master, to pass on only changes.
     host: Option<String>,
+    /// While a stop is under way: the runner's view when it was ordered. The stop is done
+    /// once a later view says the runner is idle (its user counts are then fresh).
+    stop_ordered_at: Option<Arc<RunView>>,
 }
 
 impl WorkerUsers {
@@ -29,6 +33,7 @@ impl WorkerUsers {
             runner,
             class_names,
             host: None,
+            stop_ordered_at: None,
         }
     }
 }
@@ -46,6 +51,7 @@ impl LocalUsers for WorkerUsers {
             self.runner.set_host(self.host.clone());
         }
         self.runner.start_exact(per_class.to_vec(), spawn_rate);
+        self.stop_ordered_at = None;
     }
 
     fn users_per_class(&self) -> Vec<u64> {
@@ -70,6 +76,20 @@ impl LocalUsers for WorkerUsers {
     }
 
     fn stop(&mut self) {
+        self.stop_ordered_at = Some(self.runner.view());
         self.runner.stop();
+    }
+
+    fn is_stopping(&mut self) -> bool {
+        let Some(ordered_at) = &self.stop_ordered_at else {
+            return false;
+        };
+        let view = self.runner.view();
+        let done = !Arc::ptr_eq(&view, ordered_at)
+            && matches!(view.state(), RunState::Stopped | RunState::Ready);
+        if done {
+            self.stop_ordered_at = None;
+        }
+        !done
     }
 }

@@ -369,6 +369,8 @@ impl<P: Population> Runner<P> {
             shape.end();
         }
         if self.is_idle() {
+            // A fresh view all the same: whoever ordered the stop sees it obeyed.
+            self.publish();
             return;
         }
         self.ramp = None;

@@ -11,7 +11,7 @@ use locusta_cluster::transport::memory::{MemoryConnector, memory_transport};
 use locusta_cluster::{
     ClusterView, Master, MasterConfig, MasterHandle, StatisticsTo, WorkerConfig, run_worker,
 };
-use locusta_engine::{Engine, EngineConfig, Resources, UserClass};
+use locusta_engine::{Engine, EngineConfig, Resources, UserClass, constant};
 use locusta_runner::cluster::{ClusterUsers, WorkerUsers};
 use locusta_runner::{Runner, RunnerConfig, RunnerHandle, Target};
 use locusta_stats::{Clock, RunState};
@@ -72,6 +72,17 @@ fn start_master_with(
 
 /// A worker: its own engine and runner, connected through `WorkerUsers`.
 fn start_worker(id: &str, classes: Vec<UserClass>, connector: MemoryConnector, clock: Clock) {
+    start_worker_with(id, classes, connector, clock, Duration::ZERO);
+}
+
+/// The same, whose users may finish their task for `stop_timeout` when stopped.
+fn start_worker_with(
+    id: &str,
+    classes: Vec<UserClass>,
+    connector: MemoryConnector,
+    clock: Clock,
+    stop_timeout: Duration,
+) {
     let classes: Arc<[UserClass]> = Arc::from(classes);
     let engine = Engine::start_local(EngineConfig {
         threads: 1,
@@ -85,6 +96,7 @@ fn start_worker(id: &str, classes: Vec<UserClass>, connector: MemoryConnector, c
         clock,
         quit_at_run_time: false,
         keep_deltas: true,
+        stop_timeout,
         ..RunnerConfig::default()
     };
     let (runner, handle) = Runner::new(engine, Arc::clone(&classes), config);
@@ -218,6 +230,60 @@ async fn the_masters_runner_totals_are_the_workers_requests() {
             16,
             "8 calls by each user, none lost at the stop"
         );
+    })
+    .await;
+}
+
+/// Users whose one task takes two seconds.
+struct Sleeper;
+
+fn sleeper_class() -> UserClass {
+    UserClass::builder("Sleeper", |_| Ok(Sleeper))
+        .wait_time(constant(0.0))
+        .task("nap", 1, |_| {
+            Box::pin(async {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                Ok(())
+            })
+        })
+        .build()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_ends_when_the_workers_users_have_finished_their_tasks() {
+    local(async {
+        let clock = Clock::start();
+        let (master, connector, runner) = start_master(vec![sleeper_class()], clock);
+        for index in 0..2 {
+            let id = format!("w{index}");
+            let connector = connector.clone();
+            // Running users may finish their task when stopped.
+            start_worker_with(
+                &id,
+                vec![sleeper_class()],
+                connector,
+                clock,
+                Duration::from_secs(10),
+            );
+        }
+        master.wait_for_workers(2, None).await.unwrap();
+        runner.start(Target::new(2, 2.0));
+        // Half a second in: the naps end at 2 s, and the workers have not counted their
+        // users yet (they do once a second), so their heartbeats still say zero users.
+        wait_secs(0.5).await;
+        let stopped_at = Instant::now();
+        runner.stop();
+        let mut views = runner.subscribe();
+        let _ = views
+            .wait_for(|view| view.state() == RunState::Stopped)
+            .await;
+        let took = stopped_at.elapsed();
+        assert!(
+            took >= Duration::from_millis(1400),
+            "the stop ended after {took:?}, before the users' tasks did"
+        );
+        assert!(took < Duration::from_secs(4), "{took:?}");
+        runner.quit();
     })
     .await;
 }

@@ -275,3 +275,70 @@ fn a_headless_master_ends_the_run_when_its_last_worker_is_gone() {
         "the final statistics are printed:\n{stderr}"
     );
 }
+
+#[test]
+fn ctrl_c_on_a_master_and_its_processes_keeps_every_request() {
+    use std::os::unix::process::CommandExt;
+
+    let target = Target::spawn_thread(TargetOptions::default()).unwrap();
+    let port = free_port().to_string();
+    // The quickstart's view_items task runs for ten seconds, so the workers' users take a
+    // while to stop: their workers must stay in touch with the master meanwhile, and their
+    // last reports must leave before they exit.
+    let quickstart = example("quickstart.lua");
+    let url = target.url();
+    // Its own process group, as a terminal's Ctrl-C reaches the master and its workers alike.
+    let master = locusta_command()
+        .args([
+            "-f",
+            quickstart.to_str().unwrap(),
+            "-H",
+            &url,
+            "--headless",
+            "--only-summary",
+            "--processes",
+            "2",
+            "--master-bind-port",
+            &port,
+            "-u",
+            "4",
+            "-r",
+            "4",
+            "-s",
+            "15s",
+        ])
+        .process_group(0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while target.count("POST", "/login") < 4 || target.counts().total() < 12 {
+        assert!(Instant::now() < deadline, "the workers made no requests");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let group = format!("-{}", master.id());
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let (code, stderr) = finish(master, Duration::from_secs(40));
+    assert_eq!(code, Some(0), "{stderr}");
+    let aggregated = stderr
+        .lines()
+        .filter(|line| line.trim_start().starts_with("Aggregated"))
+        .find(|line| line.contains('|'))
+        .unwrap_or_else(|| panic!("no final table:\n{stderr}"));
+    let counted: u64 = aggregated
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        counted,
+        target.counts().total(),
+        "the workers' last reports reached the master before its final table:\n{stderr}"
+    );
+}
