@@ -24,6 +24,28 @@ fn spawn(args: &[&str]) -> Child {
         .unwrap()
 }
 
+/// Starts a headless master running the quickstart against `target`, listening for workers on
+/// 127.0.0.1:`port`, with `load` (users, rate, run time, ...) and the final summary only.
+fn spawn_master(target: &Target, port: &str, load: &[&str]) -> Child {
+    let quickstart = example("quickstart.lua");
+    let url = target.url();
+    let mut args = vec![
+        "--master",
+        "--headless",
+        "--only-summary",
+        "-f",
+        quickstart.to_str().unwrap(),
+        "-H",
+        &url,
+        "--master-bind-host",
+        "127.0.0.1",
+        "--master-bind-port",
+        port,
+    ];
+    args.extend_from_slice(load);
+    spawn(&args)
+}
+
 /// Waits for `child` (at most `limit`), returning its exit code and stderr.
 fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String) {
     let started = Instant::now();
@@ -53,36 +75,28 @@ fn a_master_and_three_workers_report_exactly_what_the_workers_recorded() {
     let master_port = free_port();
     let tap = StatsTap::start(master_port);
     let quickstart = example("quickstart.lua");
-    let url = target.url();
     let (port, tap_port) = (master_port.to_string(), tap.port().to_string());
-    let master = spawn(&[
-        "--master",
-        "--headless",
-        "--only-summary",
-        "-f",
-        quickstart.to_str().unwrap(),
-        "-H",
-        &url,
-        "-u",
-        "9",
-        "-r",
-        "9",
-        "-t",
-        "4s",
-        // Running users finish their request at the stop, so the target's count is exact.
-        "-s",
-        "10s",
-        "--expect-workers",
-        "3",
-        "--expect-workers-max-wait",
-        "30",
-        "--master-bind-host",
-        "127.0.0.1",
-        "--master-bind-port",
+    let master = spawn_master(
+        &target,
         &port,
-        "--report-json",
-        report.to_str().unwrap(),
-    ]);
+        &[
+            "-u",
+            "9",
+            "-r",
+            "9",
+            "-t",
+            "4s",
+            // Running users finish their request at the stop, so the target's count is exact.
+            "-s",
+            "10s",
+            "--expect-workers",
+            "3",
+            "--expect-workers-max-wait",
+            "30",
+            "--report-json",
+            report.to_str().unwrap(),
+        ],
+    );
     // Two workers load the file themselves, one takes it from the master (`-f -`).
     let file = quickstart.to_str().unwrap();
     let workers: Vec<Child> = [file, file, "-"]
@@ -222,29 +236,21 @@ fn a_headless_master_ends_the_run_when_its_last_worker_is_gone() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
     let port = free_port().to_string();
     let quickstart = example("quickstart.lua");
-    let url = target.url();
-    let master = spawn(&[
-        "--master",
-        "--headless",
-        "--only-summary",
-        "-f",
-        quickstart.to_str().unwrap(),
-        "-H",
-        &url,
-        "-u",
-        "2",
-        "-r",
-        "2",
-        // Far longer than the test: only the lost worker can end it.
-        "-t",
-        "10m",
-        "--heartbeat-timeout",
-        "1s",
-        "--master-bind-host",
-        "127.0.0.1",
-        "--master-bind-port",
+    let master = spawn_master(
+        &target,
         &port,
-    ]);
+        &[
+            "-u",
+            "2",
+            "-r",
+            "2",
+            // Far longer than the test: only the lost worker can end it.
+            "-t",
+            "10m",
+            "--heartbeat-timeout",
+            "1s",
+        ],
+    );
     let mut worker = spawn(&[
         "--worker",
         "-f",
