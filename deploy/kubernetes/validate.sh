@@ -43,3 +43,11 @@ versions=()
 for v in "${KUBE_VERSIONS[@]}"; do versions+=(-k "$v"); done
 "$venv/bin/python" deploy/kubernetes/validate.py "${versions[@]}" \
     --containerfile Containerfile --ignorefile .dockerignore "${renders[@]}"
+
+# kustomize only reads files inside the kustomization, so the locustfile is a copy of
+# examples/quickstart.lua (which the test suite runs): the code must not drift from it.
+if ! diff <(grep -v '^--' deploy/kubernetes/locustfile.lua) <(grep -v '^--' examples/quickstart.lua) >/dev/null; then
+    echo "deploy/kubernetes/locustfile.lua: its code differs from examples/quickstart.lua; keep the copy in step" >&2
+    exit 1
+fi
+echo "deploy/kubernetes/locustfile.lua: the same code as examples/quickstart.lua"
