@@ -138,8 +138,10 @@ impl Engine {
         }
     }
 
-    /// Stops every user and waits until all have ended (including their `on_stop`).
-    pub async fn stop_all(&self, stop_timeout: Duration) {
+    /// Stops every user; the future resolves once all have ended (including their `on_stop`).
+    /// The order is given at the call, and the future does not borrow the engine, so its
+    /// owner can keep collecting reports while the users finish.
+    pub fn stop_all(&self, stop_timeout: Duration) -> impl Future<Output = ()> + Send + 'static {
         let mut waits = Vec::with_capacity(self.shards.len());
         for shard in &self.shards {
             let (done, wait) = oneshot::channel();
@@ -147,8 +149,10 @@ impl Engine {
                 waits.push(wait);
             }
         }
-        for wait in waits {
-            let _ = wait.await;
+        async move {
+            for wait in waits {
+                let _ = wait.await;
+            }
         }
     }
 

@@ -36,8 +36,9 @@ pub trait Population {
     /// Makes users spawned from now on aim at `host` (`None`: each class's own host).
     fn set_host(&mut self, host: Option<String>);
 
-    /// Stops every user and waits until they have ended.
-    fn stop_all(&mut self, stop_timeout: Duration) -> impl Future<Output = ()>;
+    /// Stops every user; the future resolves once they have ended. It must not borrow the
+    /// population: the runner keeps collecting reports and taking orders while it waits.
+    fn stop_all(&mut self, stop_timeout: Duration) -> impl Future<Output = ()> + Send + 'static;
 
     /// Everything recorded since the previous report, and the users alive per class.
     fn report(&mut self) -> impl Future<Output = EngineReport>;
@@ -56,7 +57,7 @@ impl Population for Engine {
         Engine::set_host(self, host);
     }
 
-    fn stop_all(&mut self, stop_timeout: Duration) -> impl Future<Output = ()> {
+    fn stop_all(&mut self, stop_timeout: Duration) -> impl Future<Output = ()> + Send + 'static {
         Engine::stop_all(self, stop_timeout)
     }
 

@@ -243,8 +243,10 @@ impl<L: Listener> Core<L> {
             self.state,
             MasterState::Ready | MasterState::Stopping | MasterState::Stopped
         ) {
-            // A new test: Locust clears statistics and exceptions on a start from idle.
+            // A new test: Locust clears statistics and exceptions on a start from idle. What a
+            // late worker reported after the last take belongs to the test that ended.
             self.snapshot = Arc::new(Snapshot::new(self.config.clock.now_unix_secs()));
+            self.untaken = Snapshot::default();
             self.stop_reason = None;
         }
         let news = format!(

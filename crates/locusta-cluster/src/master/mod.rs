@@ -153,7 +153,7 @@ impl MasterHandle {
 
     /// Every statistics delta the workers reported since the previous call, merged, with
     /// [`StatisticsTo::Taker`] (always empty with [`StatisticsTo::View`], and once the master
-    /// has ended).
+    /// has ended). A new test drops what the previous one left untaken.
     pub async fn take_stats(&self) -> Snapshot {
         let (reply, taken) = oneshot::channel();
         if self.commands.send(Command::TakeStats(reply)).is_err() {

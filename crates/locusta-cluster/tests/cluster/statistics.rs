@@ -176,3 +176,43 @@ async fn once_the_master_says_stopped_the_workers_last_statistics_are_in() {
     );
     assert!(master.handle.take_stats().await.is_empty(), "taken once");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_new_test_drops_what_the_taker_left_of_the_previous_one() {
+    // No periodic reports: the stop's flush is the only statistics of the first test.
+    let config = MasterConfig {
+        report_interval: Duration::from_secs(3600),
+        statistics: StatisticsTo::Taker,
+        ..master_config()
+    };
+    let master = start_master(config);
+    let worker = spawn_worker(master.connector.clone(), worker_config("w0"));
+    master.handle.wait_for_workers(1, None).await.unwrap();
+    let target = ClusterTarget {
+        per_class: vec![0, 3, 0],
+        spawn_rate: 100.0,
+        host: None,
+    };
+    master.handle.start(target.clone()).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    master.handle.stop();
+    wait_for_view(&master.handle, "stopped", |v| {
+        v.state == MasterState::Stopped
+    })
+    .await;
+    let flushed: u64 = worker
+        .log
+        .lock()
+        .unwrap()
+        .deltas
+        .iter()
+        .map(|delta| delta.total().num_requests())
+        .sum();
+    assert!(flushed > 0, "the stop flushed the first test's requests");
+    // Nobody took them before the next start: they belong to the test that ended.
+    master.handle.start(target).await.unwrap();
+    assert!(
+        master.handle.take_stats().await.is_empty(),
+        "the second test starts from nothing"
+    );
+}

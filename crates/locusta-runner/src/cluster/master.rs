@@ -70,25 +70,30 @@ impl Population for ClusterUsers {
         self.host = host;
     }
 
-    async fn stop_all(&mut self, _stop_timeout: Duration) {
+    fn stop_all(&mut self, _stop_timeout: Duration) -> impl Future<Output = ()> + Send + 'static {
         self.per_class.fill(0);
-        let mut views = self.master.subscribe();
-        if matches!(views.borrow().state, MasterState::Ready) {
-            return;
+        let master = self.master.clone();
+        let stop_wait = self.stop_wait;
+        let mut views = master.subscribe();
+        let idle = matches!(views.borrow().state, MasterState::Ready);
+        if !idle {
+            master.stop();
         }
-        self.master.stop();
-        // Workers send their last statistics before saying they have stopped, so once the
-        // master is `Stopped` the next report holds everything they recorded.
-        let stopped = async {
-            let _ = views
-                .wait_for(|view| matches!(view.state, MasterState::Stopped | MasterState::Quitting))
-                .await;
-        };
-        if tokio::time::timeout(self.stop_wait, stopped).await.is_err() {
-            tracing::warn!(
-                "Timeout waiting for all workers to stop ({} s)",
-                self.stop_wait.as_secs()
-            );
+        async move {
+            if idle {
+                return;
+            }
+            // Workers send their last statistics before saying they have stopped, so once the
+            // master is `Stopped` the next report holds everything they recorded.
+            let stopped = views.wait_for(|view| {
+                matches!(view.state, MasterState::Stopped | MasterState::Quitting)
+            });
+            if tokio::time::timeout(stop_wait, stopped).await.is_err() {
+                tracing::warn!(
+                    "Timeout waiting for all workers to stop ({} s)",
+                    stop_wait.as_secs()
+                );
+            }
         }
     }
 

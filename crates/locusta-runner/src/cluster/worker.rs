@@ -66,9 +66,9 @@ impl LocalUsers for WorkerUsers {
     fn take_stats(&mut self) -> impl Future<Output = Snapshot> + Send {
         let runner = self.runner.clone();
         async move {
-            // The runner answers between its other work; while it waits for users to stop
-            // (up to --stop-timeout) the heartbeats must go on, so this does not wait for it:
-            // what it has not handed over stays with it for the next report.
+            // The runner answers between its other work (a ramp step, a collection), even
+            // while users stop; still, the heartbeats must never wait on it, so this gives up
+            // early: what it has not handed over stays with it for the next report.
             tokio::time::timeout(TAKE_STATS_PATIENCE, runner.take_stats())
                 .await
                 .unwrap_or_default()

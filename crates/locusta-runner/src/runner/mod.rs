@@ -4,6 +4,8 @@
 mod handle;
 mod shaping;
 
+use std::collections::VecDeque;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -48,7 +50,14 @@ pub struct Runner<P: Population = Engine> {
     /// What was recorded since the last [`RunnerHandle::take_stats`], when the configuration
     /// asks for it (a distributed worker).
     untaken: Option<Snapshot>,
+    /// The users' stop once ordered, until they have all ended. Meanwhile statistics are still
+    /// collected (users finishing their tasks keep recording) and orders are taken.
+    stopping: Option<UsersStopping>,
+    /// Orders given during a stop, obeyed in order once it is over.
+    deferred: VecDeque<Command>,
 }
+
+type UsersStopping = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 #[derive(Debug, Clone, Copy)]
 struct Ramp {
@@ -92,6 +101,8 @@ impl<P: Population> Runner<P> {
             history: History::default(),
             shape: None,
             untaken,
+            stopping: None,
+            deferred: VecDeque::new(),
         };
         (
             runner,
@@ -119,36 +130,18 @@ impl<P: Population> Runner<P> {
             let flow = tokio::select! {
                 command = self.commands.recv() => match command {
                     None | Some(Command::Quit) => Flow::Quit,
-                    Some(Command::Start(target)) => {
-                        self.start(target);
+                    Some(command @ Command::TakeStats(_)) => self.obey(command).await,
+                    Some(command) if self.stopping.is_some() => {
+                        self.deferred.push_back(command);
                         Flow::Continue
                     }
-                    Some(Command::StartExact { per_class, spawn_rate }) => {
-                        self.start_exact(&per_class, spawn_rate);
-                        Flow::Continue
-                    }
-                    Some(Command::TakeStats(reply)) => {
-                        self.take_stats(reply).await;
-                        Flow::Continue
-                    }
-                    Some(Command::StartShape(options)) => {
-                        self.start_shape(options);
-                        Flow::Continue
-                    }
-                    Some(Command::Stop) => {
-                        self.stop().await;
-                        Flow::Continue
-                    }
-                    Some(Command::ResetStats) => {
-                        self.reset_stats().await;
-                        Flow::Continue
-                    }
-                    Some(Command::SetHost(host)) => {
-                        tracing::info!("Host set to {}", host.as_deref().unwrap_or("each user class's own"));
-                        self.users.set_host(host);
-                        Flow::Continue
-                    }
+                    Some(command) => self.obey(command).await,
                 },
+                () = users_stopped(&mut self.stopping) => {
+                    self.finish_stop().await;
+                    self.obey_deferred().await;
+                    Flow::Continue
+                }
                 () = sleep_until(next_step), if next_step.is_some() => {
                     self.step().await;
                     Flow::Continue
@@ -160,7 +153,7 @@ impl<P: Population> Runner<P> {
                     if self.config.quit_at_run_time {
                         Flow::Quit
                     } else {
-                        self.stop().await;
+                        self.begin_stop();
                         Flow::Continue
                     }
                 }
@@ -175,6 +168,39 @@ impl<P: Population> Runner<P> {
         }
         self.stop().await;
         self.views.borrow().clone()
+    }
+
+    async fn obey(&mut self, command: Command) -> Flow {
+        match command {
+            Command::Quit => return Flow::Quit,
+            Command::Start(target) => self.start(target),
+            Command::StartExact {
+                per_class,
+                spawn_rate,
+            } => self.start_exact(&per_class, spawn_rate),
+            Command::TakeStats(reply) => self.take_stats(reply).await,
+            Command::StartShape(options) => self.start_shape(options),
+            Command::Stop => self.begin_stop(),
+            Command::ResetStats => self.reset_stats().await,
+            Command::SetHost(host) => {
+                tracing::info!(
+                    "Host set to {}",
+                    host.as_deref().unwrap_or("each user class's own")
+                );
+                self.users.set_host(host);
+            }
+        }
+        Flow::Continue
+    }
+
+    /// Obeys the orders given during the stop that just ended, until one of them stops the
+    /// test again.
+    async fn obey_deferred(&mut self) {
+        while self.stopping.is_none()
+            && let Some(command) = self.deferred.pop_front()
+        {
+            self.obey(command).await;
+        }
     }
 
     fn is_idle(&self) -> bool {
@@ -363,10 +389,14 @@ impl<P: Population> Runner<P> {
         }
     }
 
-    async fn stop(&mut self) {
+    /// Orders every user to stop; the run loop finishes the stop once they have ended.
+    fn begin_stop(&mut self) {
         // A stopped test stops its shape, as Locust kills the shape greenlet.
         if let Some(shape) = &mut self.shape {
             shape.end();
+        }
+        if self.stopping.is_some() {
+            return;
         }
         if self.is_idle() {
             // A fresh view all the same: whoever ordered the stop sees it obeyed.
@@ -377,10 +407,23 @@ impl<P: Population> Runner<P> {
         self.deadline = None;
         self.state = RunState::Stopping;
         self.publish();
-        self.users.stop_all(self.config.stop_timeout).await;
+        self.stopping = Some(Box::pin(self.users.stop_all(self.config.stop_timeout)));
+    }
+
+    async fn finish_stop(&mut self) {
+        self.stopping = None;
         self.roster.clear();
         self.state = RunState::Stopped;
         self.collect().await;
+    }
+
+    /// Stops every user and waits for them (the runner is quitting).
+    async fn stop(&mut self) {
+        self.begin_stop();
+        if let Some(stopping) = &mut self.stopping {
+            stopping.await;
+            self.finish_stop().await;
+        }
     }
 
     /// Zeroes the statistics; what shards recorded before the reset is dropped with them.
@@ -501,6 +544,14 @@ fn class_sequence(
 fn later(base: Instant, delay: Duration) -> Instant {
     const NEVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
     base + delay.min(NEVER)
+}
+
+/// Resolves when the users being stopped have all ended; never without a stop.
+async fn users_stopped(stopping: &mut Option<UsersStopping>) {
+    match stopping {
+        Some(stopping) => stopping.await,
+        None => std::future::pending().await,
+    }
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

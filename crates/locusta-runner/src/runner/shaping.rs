@@ -161,7 +161,7 @@ impl<P: Population> Runner<P> {
             tracing::info!("Shape test completed, shutting down");
             Flow::Quit
         } else {
-            self.stop().await;
+            self.begin_stop();
             Flow::Continue
         }
     }
