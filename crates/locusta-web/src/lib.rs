@@ -65,9 +65,10 @@
 //! - `/stop` and `/stats/reset` queue the order and answer at once; the effect shows in the
 //!   next published view (within one stats interval; Locust caches `/stats/requests` for 2 s).
 //! - `/stats/requests` also carries the legacy `current_response_time_percentile_50`/`_95`.
-//!   Its `current_response_time_percentiles` are the run's cumulative percentiles (Locust: a
-//!   10 s sliding window), and all percentiles are HDR values rounded to whole milliseconds
-//!   (Locust: 2-digit buckets). Failure rows are in a stable order instead of hash order.
+//!   Its `current_response_time_percentiles` cover the last 10 s as Locust's do, but during a
+//!   test's first 10 s they cover everything so far (Locust: 0 until it has a 10 s old
+//!   snapshot); all percentiles are HDR values rounded to whole milliseconds (Locust: 2-digit
+//!   buckets). Failure rows are in a stable order instead of hash order.
 //! - The history's percentiles cover the last 10 s, like Locust's; it is bounded (Locust's
 //!   grows without limit) and recorded every 2 s (Locust: 5 s).
 //! - CSV download names use UTC for the start time (Locust: local time).

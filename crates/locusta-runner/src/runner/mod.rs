@@ -496,12 +496,14 @@ impl<P: Population> Runner<P> {
     /// becomes a chart point when one is due and a test runs (Locust: while not ready or
     /// stopped).
     fn publish_view(&mut self, collected: bool) {
+        let now = self.config.clock.now_unix_secs();
         let view = RunView::new(
             Arc::new(self.totals.clone()),
             self.state,
             self.users_by_class.iter().sum(),
-            self.config.clock.now_unix_secs(),
-        );
+            now,
+        )
+        .with_current_percentiles_ms(self.history.current_percentiles_ms(now));
         let testing = !self.is_idle();
         if collected && testing && self.history.is_due(view.now(), self.config.stats_interval) {
             self.history.record(&view);

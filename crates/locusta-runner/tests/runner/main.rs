@@ -2,6 +2,7 @@
 //! schedule and class mix, class selections, load shapes, statistics resets, graceful stops
 //! and distributed runs.
 
+mod current_percentiles;
 mod distributed;
 mod selection;
 mod shapes;

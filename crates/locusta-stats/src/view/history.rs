@@ -107,22 +107,29 @@ impl History {
         if self.points.last().is_some_and(|last| last.time >= now) {
             return;
         }
-        self.forget_before(now);
-        let mut window = EntryStats::default();
-        for (_, delta) in &self.recent {
-            window.merge(delta);
-        }
-        let window = EntryRow::new("", "", &window, &window);
-        let [median, p95] = PERCENTILES_TO_CHART;
+        let [p50_ms, p95_ms] = self.current_percentiles_ms(now);
         let total = view.total();
         self.push(HistoryPoint {
             time: now,
             user_count: view.user_count(),
             current_rps: total.current_rps(),
             current_fail_per_sec: total.current_fail_per_sec(),
-            p50_ms: window.percentile_ms(median),
-            p95_ms: window.percentile_ms(p95),
+            p50_ms,
+            p95_ms,
         });
+    }
+
+    /// The response times (ms) at [`PERCENTILES_TO_CHART`] of the deltas observed within
+    /// [`PERCENTILE_WINDOW`] before Unix time `now` (everything observed, when the run is
+    /// younger); 0 without any.
+    pub fn current_percentiles_ms(&mut self, now: f64) -> [f64; 2] {
+        self.forget_before(now);
+        let mut window = EntryStats::default();
+        for (_, delta) in &self.recent {
+            window.merge(delta);
+        }
+        let window = EntryRow::new("", "", &window, &window);
+        PERCENTILES_TO_CHART.map(|percentile| window.percentile_ms(percentile))
     }
 
     /// Appends `point`, dropping the oldest points beyond the capacity.

@@ -44,6 +44,7 @@ pub struct RunView {
     now: f64,
     history: Arc<[HistoryPoint]>,
     users_by_class: Arc<[u64]>,
+    current_percentiles_ms: [f64; 2],
 }
 
 impl RunView {
@@ -57,7 +58,22 @@ impl RunView {
             now,
             history: Arc::default(),
             users_by_class: Arc::default(),
+            current_percentiles_ms: [0.0; 2],
         }
+    }
+
+    /// This view with the Aggregated row's current response times (ms) at
+    /// [`PERCENTILES_TO_CHART`]: see [`History::current_percentiles_ms`].
+    pub fn with_current_percentiles_ms(mut self, percentiles_ms: [f64; 2]) -> Self {
+        self.current_percentiles_ms = percentiles_ms;
+        self
+    }
+
+    /// The Aggregated row's response times (ms) at [`PERCENTILES_TO_CHART`] over the last
+    /// [`PERCENTILE_WINDOW`] (Locust's "current" percentiles); zeros unless the runner attached
+    /// them.
+    pub fn current_percentiles_ms(&self) -> [f64; 2] {
+        self.current_percentiles_ms
     }
 
     /// This view with the users alive in each user class, indexed like the runner's class list.

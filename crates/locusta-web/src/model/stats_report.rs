@@ -4,9 +4,7 @@
 //! some clients compare documents as text.
 
 use locusta_cluster::{ClusterView, WorkerInfo};
-use locusta_stats::{
-    EntryRow, ErrorRow, PERCENTILES_TO_CHART, PERCENTILES_TO_STATISTICS, RunState, RunView,
-};
+use locusta_stats::{EntryRow, ErrorRow, PERCENTILES_TO_STATISTICS, RunState, RunView};
 use serde::Serialize;
 
 /// Locust sends at most this many entry rows (plus the Aggregated row) and error rows, because
@@ -54,11 +52,8 @@ struct WorkerJson<'a> {
     user_count: u64,
 }
 
-/// The Aggregated row's percentiles of `PERCENTILES_TO_CHART` (0.5 and 0.95).
-///
-/// Locust reports percentiles of a sliding 10-second window here. We have no per-second
-/// histogram snapshots yet, so these are the cumulative values of the run, like the ones in
-/// the `stats` rows.
+/// The Aggregated row's percentiles of `PERCENTILES_TO_CHART` (0.5 and 0.95) over the last
+/// 10 seconds, as Locust reports them here (the `stats` rows have the cumulative ones).
 #[derive(Debug, Serialize)]
 struct CurrentPercentiles {
     #[serde(rename = "response_time_percentile_0.5")]
@@ -120,9 +115,7 @@ impl<'a> StatsReport<'a> {
             .take(MAX_ROWS)
             .map(ErrorJson::new)
             .collect();
-        let [chart_median, chart_p95] = PERCENTILES_TO_CHART;
-        let p50 = whole_ms(total.percentile_ms(chart_median));
-        let p95 = whole_ms(total.percentile_ms(chart_p95));
+        let [p50, p95] = view.current_percentiles_ms().map(whole_ms);
         Self {
             current_fail_per_sec: total.current_fail_per_sec(),
             current_response_time_percentile_50: p50,
@@ -211,6 +204,8 @@ fn whole_ms(ms: f64) -> u64 {
 mod tests {
     use super::*;
 
+    use locusta_stats::PERCENTILES_TO_CHART;
+
     use std::sync::Arc;
     use std::time::Duration;
 
@@ -243,6 +238,20 @@ mod tests {
         assert_eq!(stats[500]["name"], "Aggregated");
         assert_eq!(stats[500]["num_requests"], 600);
         assert_eq!(json["errors"].as_array().unwrap().len(), 500);
+    }
+
+    #[test]
+    fn current_percentiles_are_the_views_window_rounded() {
+        // The rows hold 5 ms responses; the last ten seconds were slower.
+        let view = view_with_entries(3).with_current_percentiles_ms([7.4, 12.5]);
+        let json = serde_json::to_value(StatsReport::new(&view)).unwrap();
+        assert_eq!(json["current_response_time_percentile_50"], 7);
+        assert_eq!(json["current_response_time_percentile_95"], 13);
+        assert_eq!(
+            json["current_response_time_percentiles"],
+            serde_json::json!({"response_time_percentile_0.5": 7, "response_time_percentile_0.95": 13})
+        );
+        assert_eq!(json["stats"][3]["median_response_time"], 5);
     }
 
     #[test]
