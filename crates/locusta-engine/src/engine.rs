@@ -44,6 +44,9 @@ pub struct EngineReport {
     pub delta: Snapshot,
     /// Users alive, by class index.
     pub users_by_class: Vec<u64>,
+    /// Users that ended without being told to since the previous report, by id (a
+    /// population whose users live elsewhere may leave it empty).
+    pub ended: Vec<u64>,
 }
 
 impl EngineReport {
@@ -156,7 +159,8 @@ impl Engine {
         }
     }
 
-    /// Collects and merges every shard's statistics delta and live-user counts.
+    /// Collects and merges every shard's statistics delta, live-user counts and users that
+    /// ended by themselves.
     pub async fn report(&self) -> EngineReport {
         let mut replies = Vec::with_capacity(self.shards.len());
         for shard in &self.shards {
@@ -168,14 +172,17 @@ impl Engine {
         let mut merged = EngineReport {
             delta: Snapshot::default(),
             users_by_class: vec![0; self.class_count],
+            ended: Vec::new(),
         };
         for reply in replies {
             if let Ok(ShardReport {
                 delta,
                 users_by_class,
+                ended,
             }) = reply.await
             {
                 merged.delta.merge(&delta);
+                merged.ended.extend(ended);
                 for (total, count) in merged.users_by_class.iter_mut().zip(users_by_class) {
                     *total += count;
                 }

@@ -26,6 +26,9 @@ pub struct ShardReport {
     pub delta: Snapshot,
     /// Users alive on the shard, by class index.
     pub users_by_class: Vec<u64>,
+    /// Users that ended without being told to since the previous report (`StopUser`, an
+    /// `on_start` error, a factory error), by id.
+    pub ended: Vec<u64>,
 }
 
 /// Orders sent to a shard.
@@ -64,7 +67,14 @@ struct LiveUser {
     handle: JoinHandle<()>,
 }
 
-type LiveUsers = Rc<RefCell<HashMap<u64, LiveUser>>>;
+/// The users alive on the shard, and those that ended by themselves since the last report.
+#[derive(Default)]
+struct Registry {
+    live: HashMap<u64, LiveUser>,
+    ended: Vec<u64>,
+}
+
+type LiveUsers = Rc<RefCell<Registry>>;
 
 /// The shard's main loop: obey commands until the engine drops its sender.
 pub(crate) async fn run_shard(
@@ -102,13 +112,14 @@ pub(crate) async fn run_shard(
                 user_id,
                 stop_timeout,
             } => {
-                if let Some(user) = live.borrow().get(&user_id) {
+                if let Some(user) = live.borrow().live.get(&user_id) {
                     stop(&user.signals, stop_timeout);
                 }
             }
             Command::StopAll { stop_timeout, done } => {
                 let handles: Vec<JoinHandle<()>> = live
                     .borrow_mut()
+                    .live
                     .drain()
                     .map(|(_, user)| {
                         stop(&user.signals, stop_timeout);
@@ -125,12 +136,14 @@ pub(crate) async fn run_shard(
             Command::SetHost(host) => setup.host_override = host,
             Command::Report { reply } => {
                 let mut users_by_class = vec![0u64; setup.classes.len()];
-                for user in live.borrow().values() {
+                let mut registry = live.borrow_mut();
+                for user in registry.live.values() {
                     users_by_class[user.class] += 1;
                 }
                 let _ = reply.send(ShardReport {
                     delta: recorder.take_delta(),
                     users_by_class,
+                    ended: std::mem::take(&mut registry.ended),
                 });
             }
         }
@@ -152,6 +165,7 @@ fn spawn_user(
             "{} has no tasks with a positive weight; not spawning it",
             class.name
         );
+        live.borrow_mut().ended.push(user_id);
         return;
     };
     let host = setup.host_override.as_deref().or(class.host.as_deref());
@@ -168,6 +182,7 @@ fn spawn_user(
             let message = format!("could not create {}: {error}", class.name);
             tracing::error!("{message}");
             recorder.record_exception(&message, &message);
+            live.borrow_mut().ended.push(user_id);
             return;
         }
     };
@@ -181,12 +196,18 @@ fn spawn_user(
         signals: signals.clone(),
     };
     let registry = Rc::clone(live);
+    let ordered = signals.clone();
     let handle = tokio::task::spawn_local(async move {
         run_user(user, run).await;
-        // A user that ended by itself (StopUser, on_start error) leaves the registry.
-        registry.borrow_mut().remove(&user_id);
+        let mut registry = registry.borrow_mut();
+        registry.live.remove(&user_id);
+        // A user that ended by itself (StopUser, on_start error) is news for the runner, which
+        // still counts it.
+        if !ordered.is_stopping() {
+            registry.ended.push(user_id);
+        }
     });
-    live.borrow_mut().insert(
+    live.borrow_mut().live.insert(
         user_id,
         LiveUser {
             class: class_index,

@@ -14,7 +14,8 @@ pub enum TaskError {
     Failed(Box<dyn StdError + 'static>),
     /// Pick the next task at once, without waiting (Locust's `RescheduleTaskImmediately`).
     RescheduleImmediately,
-    /// Stop this user (Locust's `StopUser`): `on_stop` runs, the user is not replaced.
+    /// Stop this user (Locust's `StopUser`): `on_stop` runs; the runner replaces it only when
+    /// it is next given a target, as Locust does.
     StopUser,
     /// Leave the current TaskSet (Locust's `TaskSet.interrupt(reschedule)`): its `on_stop`
     /// runs and the enclosing list picks its next task at once (`reschedule: true`) or after

@@ -12,7 +12,7 @@
 //! rate. Locust instead keeps the users of dropped classes until ramp-down happens to reach
 //! them (locust issue #2714); see docs/decisions.md.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use crate::dispatch::ClassSequence;
 
@@ -71,6 +71,23 @@ impl Roster {
         self.slots.clear();
         self.holes = 0;
         self.surplus.clear();
+    }
+
+    /// Forgets users that ended by themselves (`StopUser`, a failed start): their positions
+    /// become holes, which the next ramp fills. Locust, too, counts only live users and makes
+    /// up the difference when it next spawns, not before.
+    pub(crate) fn forget(&mut self, ended: &[u64]) {
+        if ended.is_empty() {
+            return;
+        }
+        let ended: HashSet<u64> = ended.iter().copied().collect();
+        for slot in &mut self.slots {
+            if slot.is_some_and(|member| ended.contains(&member.id)) {
+                *slot = None;
+                self.holes += 1;
+            }
+        }
+        self.surplus.retain(|member| !ended.contains(&member.id));
     }
 
     /// Moves the users onto a new sequence (a new class selection) aiming at `target` users:
@@ -216,6 +233,29 @@ mod tests {
         let stopped: Vec<Vec<u64>> = steps.into_iter().map(|step| ids(&step.stopped)).collect();
         assert_eq!(stopped, [vec![4, 3], vec![2]]);
         assert_eq!(roster.alive(), 2);
+    }
+
+    #[test]
+    fn forgotten_users_leave_holes_that_the_next_ramp_fills_in_their_class() {
+        let mut roster = Roster::new(sequence(&[("A", 1.0, 0), ("B", 1.0, 0)]));
+        let mut next = 0;
+        ramp(&mut roster, 4, 10, &mut next);
+        let [a, b] = [0, 1].map(|class| roster.counts_by_class(2)[class]);
+        // A surplus user too: B is dropped, so its users are to be stopped.
+        roster.reselect(sequence(&[("A", 1.0, 0), ("B", 0.0, 0)]), 4);
+        let a_user = roster.slots[0].unwrap();
+        let b_user = roster.surplus[0];
+        roster.forget(&[a_user.id, b_user.id, 99]);
+        assert_eq!(roster.alive(), usize::try_from(a + b).unwrap() - 2);
+        let steps = ramp(&mut roster, 4, 10, &mut next);
+        let stopped: Vec<u64> = steps.iter().flat_map(|step| ids(&step.stopped)).collect();
+        assert!(
+            !stopped.contains(&b_user.id),
+            "a forgotten user is not stopped again"
+        );
+        assert_eq!(roster.slots[0].unwrap().class, 0);
+        assert_ne!(roster.slots[0].unwrap().id, a_user.id);
+        assert_eq!(roster.counts_by_class(2), [4, 0]);
     }
 
     #[test]

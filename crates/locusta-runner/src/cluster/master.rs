@@ -102,6 +102,8 @@ impl Population for ClusterUsers {
         EngineReport {
             delta,
             users_by_class: self.master.view().users_per_class.clone(),
+            // The workers' runners forget their own users that ended.
+            ended: Vec::new(),
         }
     }
 }

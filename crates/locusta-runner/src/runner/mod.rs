@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use locusta_engine::{Engine, UserClass};
+use locusta_engine::{Engine, EngineReport, UserClass};
 use locusta_stats::{History, RunState, RunView, Snapshot};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
@@ -426,9 +426,17 @@ impl<P: Population> Runner<P> {
         }
     }
 
+    /// What the users recorded since the last report; the roster forgets the users that
+    /// ended by themselves, so counts and ramps see only live ones.
+    async fn report(&mut self) -> EngineReport {
+        let report = self.users.report().await;
+        self.roster.forget(&report.ended);
+        report
+    }
+
     /// Zeroes the statistics; what shards recorded before the reset is dropped with them.
     async fn reset_stats(&mut self) {
-        let report = self.users.report().await;
+        let report = self.report().await;
         self.totals.merge(&report.delta);
         if let Some(untaken) = &mut self.untaken {
             untaken.merge(&report.delta);
@@ -456,7 +464,7 @@ impl<P: Population> Runner<P> {
     }
 
     async fn collect(&mut self) {
-        let report = self.users.report().await;
+        let report = self.report().await;
         let now = self.config.clock.now_unix_secs();
         self.history.observe(now, report.delta.total());
         self.totals.merge(&report.delta);

@@ -10,4 +10,5 @@ mod spawning;
 mod stats_reset;
 mod stopping;
 mod support;
+mod users_that_stop_themselves;
 mod worker_orders;
