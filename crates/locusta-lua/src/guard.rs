@@ -33,6 +33,8 @@ pub(crate) struct Guard {
     /// Set by the first check of a watched resume.
     deadline: Cell<Option<Instant>>,
     tripped: Cell<bool>,
+    /// Set when the guard forced a yield, until the driver asks.
+    forced: Cell<bool>,
     limit: Cell<Duration>,
     label: RefCell<Rc<str>>,
 }
@@ -56,6 +58,7 @@ impl Guard {
             armed: Cell::new(false),
             deadline: Cell::new(None),
             tripped: Cell::new(false),
+            forced: Cell::new(false),
             limit: Cell::new(Duration::MAX),
             label: RefCell::new(Rc::from("")),
         });
@@ -94,6 +97,12 @@ impl Guard {
         self.armed.set(false);
     }
 
+    /// Whether the yield that just happened was forced by the guard (else the user's code
+    /// called `coroutine.yield` itself); asking clears it.
+    pub(crate) fn take_forced(&self) -> bool {
+        self.forced.replace(false)
+    }
+
     /// The message of a runaway error for what the guard last watched.
     pub(crate) fn message(&self) -> String {
         format!(
@@ -125,6 +134,7 @@ impl Guard {
         // The error was swallowed and the loop goes on: force a yield; the driver sees a
         // yield without an operation and abandons the coroutine.
         self.armed.set(false);
+        self.forced.set(true);
         Ok(VmState::Yield)
     }
 }

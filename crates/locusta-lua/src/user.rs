@@ -344,7 +344,12 @@ impl LuaUser {
     fn decode(&mut self, yielded: Yielded) -> Step {
         let Yielded { op, plain, a, b } = yielded;
         let Some(op) = op else {
-            return Step::Forced;
+            if self.shard.vm.guard.take_forced() {
+                return Step::Forced;
+            }
+            // The task called `coroutine.yield()` itself: it lets the other users run, as
+            // `sleep(0)` does (and gevent's), and goes on.
+            return Step::Sleep(Duration::ZERO);
         };
         if plain && let Some(method) = plain_method(op) {
             YIELDED_URL.with_borrow_mut(|url| std::mem::swap(&mut self.url, url));

@@ -175,3 +175,83 @@ end
     );
     assert!(target.count("GET", "/world") >= 2, "the other user ran too");
 }
+
+#[tokio::test]
+async fn a_runaway_that_swallows_its_error_is_stopped_by_force() {
+    let target = Target::spawn_thread(TargetOptions::default()).unwrap();
+    let file = locustfile(
+        r#"
+Stubborn = HttpUser { wait_time = constant(0.05) }
+
+task()
+function Stubborn:spin()
+    self.client:get("/hello")
+    while true do
+        pcall(function()
+            while true do end
+        end)
+    end
+end
+"#,
+    )
+    .with_runaway_limit(Duration::from_millis(200));
+    let snapshot = local(run_users(
+        file.user_classes(),
+        &[0],
+        Some(target.url()),
+        Duration::from_millis(2500),
+        Duration::ZERO,
+    ))
+    .await;
+    let view = view(snapshot);
+    let exceptions = view.exceptions();
+    let messages: Vec<&str> = exceptions.iter().map(|e| e.msg()).collect();
+    assert_eq!(exceptions.len(), 1, "{messages:?}");
+    let row = &exceptions[0];
+    assert!(
+        row.msg()
+            .contains("Stubborn.spin ran for more than 200ms without yielding"),
+        "{}",
+        row.msg()
+    );
+    assert!(
+        row.traceback().contains("stopped by force after 1s more"),
+        "{}",
+        row.traceback()
+    );
+    assert!(target.count("GET", "/hello") >= 1);
+}
+
+#[tokio::test]
+async fn a_bare_coroutine_yield_lets_the_others_run_and_the_task_goes_on() {
+    let target = Target::spawn_thread(TargetOptions::default()).unwrap();
+    let file = locustfile(
+        r#"
+Yielder = HttpUser { wait_time = constant(0.05) }
+
+task()
+function Yielder:work()
+    for _ = 1, 3 do
+        coroutine.yield()
+    end
+    self.client:get("/hello")
+end
+"#,
+    );
+    let snapshot = local(run_users(
+        file.user_classes(),
+        &[0, 0],
+        Some(target.url()),
+        Duration::from_millis(500),
+        Duration::ZERO,
+    ))
+    .await;
+    let view = view(snapshot);
+    let exceptions: Vec<_> = view
+        .exceptions()
+        .iter()
+        .map(|e| e.msg().to_owned())
+        .collect();
+    assert!(exceptions.is_empty(), "{exceptions:?}");
+    assert!(target.count("GET", "/hello") >= 4);
+}
