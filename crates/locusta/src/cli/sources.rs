@@ -181,6 +181,16 @@ pub enum ConfigError {
         /// The key as written.
         key: String,
     },
+    /// A setting that does not go with the others (a `requires` or a conflict clap refused).
+    #[error("{origin}: '{key}' does not go with the other options: {problem}")]
+    Combination {
+        /// Where.
+        origin: Origin,
+        /// The option's key.
+        key: String,
+        /// clap's complaint, on one line.
+        problem: String,
+    },
     /// A value the option does not accept.
     #[error("{origin}: invalid value '{value}' for '{key}': {reason}")]
     BadValue {
@@ -252,8 +262,9 @@ pub fn parse_with(argv: Vec<OsString>, sources: &Sources) -> Result<Args, ParseE
     settings.retain(|&index, _| !on_command_line.contains(table.specs()[index].id.as_str()));
 
     let matches = command
-        .try_get_matches_from(arguments(&table, &settings, argv))
-        .map_err(|error| locate(error, &table, &settings))?;
+        .clone()
+        .try_get_matches_from(arguments(&table, &settings, argv.clone()))
+        .map_err(|error| locate(error, &command, &table, &settings, &argv))?;
     Ok(Args::from_arg_matches(&matches)?)
 }
 
@@ -529,15 +540,72 @@ fn arguments(table: &Table, settings: &Settings, argv: Vec<OsString>) -> Vec<OsS
     all
 }
 
+/// A clap error caused by a config file or the environment, restated with the file and line
+/// (or the variable) instead of the flag.
+fn locate(
+    error: clap::Error,
+    command: &Command,
+    table: &Table,
+    settings: &Settings,
+    argv: &[OsString],
+) -> ParseError {
+    match error.kind() {
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => {
+            locate_value(error, table, settings)
+        }
+        ErrorKind::MissingRequiredArgument | ErrorKind::ArgumentConflict => {
+            locate_combination(error, command, table, settings, argv)
+        }
+        _ => error.into(),
+    }
+}
+
+/// A combination clap refuses (`csv-full-history` without `csv`, say): the first setting
+/// from a file or the environment without which the refusal goes away is named, so the user
+/// knows which line to change. Settings are few, so trying each costs nothing noticeable.
+fn locate_combination(
+    error: clap::Error,
+    command: &Command,
+    table: &Table,
+    settings: &Settings,
+    argv: &[OsString],
+) -> ParseError {
+    let culprit = settings.iter().find(|&(index, _)| {
+        let mut without = settings.clone();
+        without.remove(index);
+        let retry = command
+            .clone()
+            .try_get_matches_from(arguments(table, &without, argv.to_vec()));
+        retry.err().is_none_or(|other| other.kind() != error.kind())
+    });
+    let origin = match culprit {
+        Some((_, Setting::Flag(_, origin))) => Some(origin),
+        Some((_, Setting::Values(values))) => values.first().map(|(_, origin)| origin),
+        None => None,
+    };
+    let (Some((&index, _)), Some(origin)) = (culprit, origin) else {
+        return error.into();
+    };
+    // clap's text without its "error: " prefix and usage lines, on one line.
+    let rendered = error.render().to_string();
+    let complaint = rendered.split("\n\n").next().unwrap_or_default();
+    let problem = complaint
+        .strip_prefix("error: ")
+        .unwrap_or(complaint)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ConfigError::Combination {
+        origin: origin.clone(),
+        key: table.specs()[index].key.clone(),
+        problem,
+    }
+    .into()
+}
+
 /// A clap error about a value that came from a config file or the environment, restated with
 /// the file and line (or the variable) instead of the flag.
-fn locate(error: clap::Error, table: &Table, settings: &Settings) -> ParseError {
-    if !matches!(
-        error.kind(),
-        ErrorKind::ValueValidation | ErrorKind::InvalidValue
-    ) {
-        return error.into();
-    }
+fn locate_value(error: clap::Error, table: &Table, settings: &Settings) -> ParseError {
     let text = |kind| match error.get(kind) {
         Some(ContextValue::String(text)) => Some(text.clone()),
         _ => None,
@@ -816,6 +884,36 @@ mod tests {
             config_error(&dir.sources(&[]), &["--config", "missing.conf"])
                 .starts_with("cannot read config file missing.conf: ")
         );
+    }
+
+    #[test]
+    fn a_setting_that_does_not_go_with_the_others_names_its_line() {
+        let dir = Dir::new("combination");
+        dir.write(
+            "work/locust.conf",
+            "headless = true\ncsv-full-history = true\n",
+        );
+        assert_eq!(
+            config_error(&dir.sources(&[]), &[]),
+            "locust.conf:2: 'csv-full-history' does not go with the other options: the \
+             following required arguments were not provided: --csv <PREFIX>"
+        );
+        // The option it needs, from any source, mends it.
+        run(&dir.sources(&[]), &["--csv", "out"]).unwrap();
+        run(&dir.sources(&[("LOCUSTA_CSV", "out")]), &[]).unwrap();
+        // A conflict with the command line names the variable.
+        let message = config_error(&dir.sources(&[("LOCUSTA_MASTER", "true")]), &["--worker"]);
+        assert!(
+            message.starts_with(
+                "LOCUSTA_MASTER: 'master' does not go with the other options: the argument"
+            ),
+            "{message}"
+        );
+        // A combination the command line makes on its own stays clap's error.
+        let empty = Dir::new("combination-cli");
+        let error = run(&empty.sources(&[]), &["--csv-full-history"]).unwrap_err();
+        assert!(matches!(error, ParseError::Clap(_)), "{error}");
+        assert_eq!(error.exit_code(), 2);
     }
 
     #[test]
