@@ -68,9 +68,11 @@ struct LiveUser {
 }
 
 /// The users alive on the shard, and those that ended by themselves since the last report.
-#[derive(Default)]
 struct Registry {
     live: HashMap<u64, LiveUser>,
+    /// Users told to stop by `StopAll` that have not ended yet, by class: still counted, as
+    /// Locust counts a user until its greenlet ends, so the count falls as they finish.
+    finishing: Vec<u64>,
     ended: Vec<u64>,
 }
 
@@ -91,7 +93,11 @@ pub(crate) async fn run_shard(
         .iter()
         .map(|class| Arc::from(class.name.as_str()))
         .collect();
-    let live: LiveUsers = Rc::default();
+    let live: LiveUsers = Rc::new(RefCell::new(Registry {
+        live: HashMap::new(),
+        finishing: vec![0; setup.classes.len()],
+        ended: Vec::new(),
+    }));
     // The recorder is `!Send`, so it is born here, on the shard's own thread.
     let recorder = Recorder::new(setup.clock);
 
@@ -117,12 +123,17 @@ pub(crate) async fn run_shard(
                 }
             }
             Command::StopAll { stop_timeout, done } => {
-                let handles: Vec<JoinHandle<()>> = live
-                    .borrow_mut()
-                    .live
+                let mut registry = live.borrow_mut();
+                let Registry {
+                    live: users,
+                    finishing,
+                    ..
+                } = &mut *registry;
+                let handles: Vec<JoinHandle<()>> = users
                     .drain()
                     .map(|(_, user)| {
                         stop(&user.signals, stop_timeout);
+                        finishing[user.class] += 1;
                         user.handle
                     })
                     .collect();
@@ -135,8 +146,8 @@ pub(crate) async fn run_shard(
             }
             Command::SetHost(host) => setup.host_override = host,
             Command::Report { reply } => {
-                let mut users_by_class = vec![0u64; setup.classes.len()];
                 let mut registry = live.borrow_mut();
+                let mut users_by_class = registry.finishing.clone();
                 for user in registry.live.values() {
                     users_by_class[user.class] += 1;
                 }
@@ -200,7 +211,11 @@ fn spawn_user(
     let handle = tokio::task::spawn_local(async move {
         run_user(user, run).await;
         let mut registry = registry.borrow_mut();
-        registry.live.remove(&user_id);
+        if registry.live.remove(&user_id).is_none() {
+            // `StopAll` took it out of `live` and counts it until now.
+            let finishing = &mut registry.finishing[class_index];
+            *finishing = finishing.saturating_sub(1);
+        }
         // A user that ended by itself (StopUser, on_start error) is news for the runner, which
         // still counts it.
         if !ordered.is_stopping() {

@@ -15,7 +15,7 @@ use locusta_report::html::write_html_report;
 use locusta_report::json::{write_locust_json, write_run_json};
 use locusta_report::thresholds::{DEFAULT_ABORT_WARM_UP, Thresholds, Verdict};
 use locusta_runner::RunnerHandle;
-use locusta_stats::RunView;
+use locusta_stats::{RunState, RunView};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -55,7 +55,9 @@ pub(crate) fn remember_running_users(
         let mut last: Arc<[u64]> = Arc::default();
         while views.changed().await.is_ok() {
             let view = views.borrow_and_update();
-            if view.user_count() > 0 {
+            // While stopping, the counts fall as users finish their tasks.
+            let running = matches!(view.state(), RunState::Spawning | RunState::Running);
+            if running && view.user_count() > 0 {
                 last = view.users_by_class().into();
             }
         }

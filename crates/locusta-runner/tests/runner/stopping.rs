@@ -70,10 +70,12 @@ async fn statistics_keep_coming_while_users_finish_their_tasks() {
         let view = handle.view();
         assert_eq!(view.state(), RunState::Stopping);
         assert_eq!(view.snapshot().total().num_requests(), 4);
+        assert_eq!(view.user_count(), 2, "users count until they have finished");
         wait_secs(2.5).await;
         let view = handle.view();
         assert_eq!(view.state(), RunState::Stopped);
         assert_eq!(view.snapshot().total().num_requests(), 10);
+        assert_eq!(view.user_count(), 0);
         handle.quit();
         runner.await.unwrap();
     })
