@@ -164,6 +164,48 @@ fn a_master_and_three_workers_report_exactly_what_the_workers_recorded() {
 }
 
 #[test]
+fn thresholds_judge_the_merged_statistics_of_all_workers() {
+    let target = Target::spawn_thread(TargetOptions::default()).unwrap();
+    let port = free_port().to_string();
+    // Two users per worker at two tasks per second for 3 s: at most 14 requests a worker,
+    // about 28 for the run, so only the merged count reaches 16.
+    let run = crate::binary::run_headless(
+        &example("throughput.lua"),
+        &target,
+        &[
+            "--processes",
+            "2",
+            "--master-bind-port",
+            &port,
+            "-u",
+            "4",
+            "-r",
+            "4",
+            "-t",
+            "3s",
+            "--threshold",
+            "requests>=16 for GET /",
+            "--threshold",
+            "requests<16 for GET /",
+        ],
+    );
+    assert_eq!(run.code, Some(3), "one rule fails:\n{}", run.stderr);
+    let counted: u64 = run.rows().iter().map(|row| row.requests).sum();
+    assert!(counted >= 16, "{counted}");
+    assert_eq!(counted, target.counts().total());
+    assert!(run.stderr.contains("1 of 2"), "{}", run.stderr);
+    let verdict = |rule: &str| {
+        run.stderr
+            .lines()
+            .find(|line| line.contains(rule))
+            .unwrap_or_else(|| panic!("no verdict for {rule}:\n{}", run.stderr))
+            .to_owned()
+    };
+    assert!(verdict("requests>=16").contains("PASS"), "{}", run.stderr);
+    assert!(verdict("requests<16").contains("FAIL"), "{}", run.stderr);
+}
+
+#[test]
 fn processes_start_a_master_and_its_workers_on_the_bind_port() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
     let port = free_port().to_string();
