@@ -41,6 +41,10 @@ pub(crate) struct Roster {
     slots: Vec<Option<Member>>,
     /// Empty slots (all below the target once a ramp is done).
     holes: usize,
+    /// How many holes the ramp under way leaves alone: those of users that ended by
+    /// themselves since it began. The next ramp fills them; filling them in this one would
+    /// make users that always fail (an `on_start` against a dead server) respawn forever.
+    reserved: usize,
     /// Users to stop, oldest first (the newest are stopped first).
     surplus: Vec<Member>,
 }
@@ -52,6 +56,7 @@ impl Roster {
             sequence,
             slots: Vec::new(),
             holes: 0,
+            reserved: 0,
             surplus: Vec::new(),
         }
     }
@@ -70,12 +75,13 @@ impl Roster {
     pub(crate) fn clear(&mut self) {
         self.slots.clear();
         self.holes = 0;
+        self.reserved = 0;
         self.surplus.clear();
     }
 
     /// Forgets users that ended by themselves (`StopUser`, a failed start): their positions
-    /// become holes, which the next ramp fills. Locust, too, counts only live users and makes
-    /// up the difference when it next spawns, not before.
+    /// become holes, which the next ramp fills (not the one under way, see `reserved`).
+    /// Locust, too, counts only live users and makes up the difference when it next spawns.
     pub(crate) fn forget(&mut self, ended: &[u64]) {
         if ended.is_empty() {
             return;
@@ -85,9 +91,16 @@ impl Roster {
             if slot.is_some_and(|member| ended.contains(&member.id)) {
                 *slot = None;
                 self.holes += 1;
+                self.reserved += 1;
             }
         }
         self.surplus.retain(|member| !ended.contains(&member.id));
+    }
+
+    /// A new ramp begins: it fills every hole, including those of users that ended by
+    /// themselves during the last one.
+    pub(crate) fn reopen_holes(&mut self) {
+        self.reserved = 0;
     }
 
     /// Moves the users onto a new sequence (a new class selection) aiming at `target` users:
@@ -109,6 +122,7 @@ impl Roster {
         }
         self.sequence = sequence;
         self.holes = 0;
+        self.reserved = 0;
         for position in 0..target {
             let Some(class) = self.sequence.class_of(position) else {
                 break;
@@ -129,7 +143,10 @@ impl Roster {
         while self.slots.len() > target && step.stopped.len() < batch {
             match self.slots.pop().flatten() {
                 Some(member) => step.stopped.push(member),
-                None => self.holes -= 1,
+                None => {
+                    self.holes -= 1;
+                    self.reserved = self.reserved.min(self.holes);
+                }
             }
         }
         while step.stopped.len() < batch
@@ -147,10 +164,10 @@ impl Roster {
             spawned.push(member);
             member
         };
-        if self.holes > 0 {
+        if self.holes > self.reserved {
             let end = self.slots.len().min(target);
             for position in 0..end {
-                if step.spawned.len() == batch || self.holes == 0 {
+                if step.spawned.len() == batch || self.holes == self.reserved {
                     break;
                 }
                 if self.slots[position].is_none()
@@ -171,7 +188,7 @@ impl Roster {
 
         let full = self.slots.len() == target
             || (self.slots.len() < target && self.sequence.class_of(self.slots.len()).is_none());
-        step.done = full && self.holes == 0 && self.surplus.is_empty();
+        step.done = full && self.holes == self.reserved && self.surplus.is_empty();
         step
     }
 
@@ -236,7 +253,26 @@ mod tests {
     }
 
     #[test]
-    fn forgotten_users_leave_holes_that_the_next_ramp_fills_in_their_class() {
+    fn users_that_keep_dying_do_not_keep_a_ramp_going() {
+        // Every user ends at once (an on_start that always fails): one ramp of 6 users at 2 per
+        // step still ends after 3 steps.
+        let mut roster = Roster::new(sequence(&[("A", 1.0, 0)]));
+        let mut next = 0;
+        let mut steps = 0;
+        loop {
+            let step = roster.step(6, 2, &mut next);
+            steps += 1;
+            roster.forget(&ids(&step.spawned));
+            if step.done {
+                break;
+            }
+            assert!(steps < 10, "the ramp does not end");
+        }
+        assert_eq!((steps, next, roster.alive()), (3, 6, 0));
+    }
+
+    #[test]
+    fn forgotten_users_leave_holes_that_the_next_ramp_fills() {
         let mut roster = Roster::new(sequence(&[("A", 1.0, 0), ("B", 1.0, 0)]));
         let mut next = 0;
         ramp(&mut roster, 4, 10, &mut next);
@@ -247,14 +283,21 @@ mod tests {
         let b_user = roster.surplus[0];
         roster.forget(&[a_user.id, b_user.id, 99]);
         assert_eq!(roster.alive(), usize::try_from(a + b).unwrap() - 2);
+        // The ramp under way leaves the hole...
         let steps = ramp(&mut roster, 4, 10, &mut next);
         let stopped: Vec<u64> = steps.iter().flat_map(|step| ids(&step.stopped)).collect();
         assert!(
             !stopped.contains(&b_user.id),
             "a forgotten user is not stopped again"
         );
-        assert_eq!(roster.slots[0].unwrap().class, 0);
-        assert_ne!(roster.slots[0].unwrap().id, a_user.id);
+        let empty = |roster: &Roster| roster.slots.iter().filter(|slot| slot.is_none()).count();
+        assert_eq!(empty(&roster), 1);
+        assert_eq!(roster.counts_by_class(2), [3, 0]);
+        // ...and the next one fills it.
+        roster.reopen_holes();
+        ramp(&mut roster, 4, 10, &mut next);
+        assert_eq!(empty(&roster), 0);
+        assert!(roster.slots.iter().flatten().all(|m| m.id != a_user.id));
         assert_eq!(roster.counts_by_class(2), [4, 0]);
     }
 

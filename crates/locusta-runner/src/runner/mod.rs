@@ -276,6 +276,7 @@ impl<P: Population> Runner<P> {
 
     fn begin_ramp(&mut self, target: usize, spawn_rate: f64) {
         tracing::info!("Ramping to {target} users at a rate of {spawn_rate:.2} per second");
+        self.roster.reopen_holes();
         self.state = RunState::Spawning;
         self.ramp = Some(Ramp {
             target,

@@ -1,9 +1,12 @@
 //! Users that end by themselves (`StopUser`) are not counted as alive by the runner: a ramp
 //! aims at live users, as Locust's does, and replaces them only when it next spawns.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use locusta_engine::{TaskError, TaskResult, UserClass, UserContext, constant};
 use locusta_runner::Target;
-use locusta_stats::RunView;
+use locusta_stats::{RunState, RunView};
 
 use crate::support::{local, start_runner, wait_secs};
 
@@ -69,6 +72,38 @@ async fn a_new_target_replaces_users_that_stopped_themselves_and_nothing_sooner(
             live_users(&handle.view()),
             3,
             "the same target again fills the gap"
+        );
+        handle.quit();
+        runner.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn users_that_always_fail_to_start_do_not_respawn_forever() {
+    local(async {
+        let created = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&created);
+        // An on_start that always fails, as against a server that is down.
+        let class = UserClass::builder("Doomed", move |_ctx| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })
+        .wait_time(constant(1.0))
+        .on_start(|_| Box::pin(async { Err(TaskError::StopUser) }))
+        .task("never", 1, |_| Box::pin(async { Ok(()) }))
+        .build();
+        let (handle, runner) = start_runner(vec![class]);
+        // Four ramp steps, with the first users' ends noticed while the ramp goes on.
+        handle.start(Target::new(8, 2.0));
+        wait_secs(10.0).await;
+        let view = handle.view();
+        assert_eq!(view.state(), RunState::Running, "the ramp ended");
+        assert_eq!(live_users(&view), 0);
+        assert_eq!(
+            created.load(Ordering::Relaxed),
+            8,
+            "one ramp starts eight users"
         );
         handle.quit();
         runner.await.unwrap();
