@@ -207,6 +207,11 @@ pub struct Args {
     )]
     pub expect_workers_max_wait: u64,
 
+    /// Accepted as in Locust, and changes nothing: Locusta always rebalances users when
+    /// workers join, leave or go missing.
+    #[arg(long, help_heading = "Distributed runs")]
+    pub enable_rebalancing: bool,
+
     /// How long a worker may be silent before the master marks it missing and gives its users
     /// to the others (sent to the workers, which give up on a silent master after as long).
     #[arg(

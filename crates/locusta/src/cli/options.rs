@@ -312,10 +312,7 @@ mod tests {
             Lookup::Unknown { suggestion } => assert_eq!(suggestion, None),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            table.lookup("enable-rebalancing"),
-            Lookup::LocustOnly
-        ));
+        assert!(matches!(table.lookup("otel"), Lookup::LocustOnly));
     }
 
     #[test]

@@ -845,10 +845,10 @@ mod tests {
             config_error(&dir.sources(&[]), &[]),
             "locust.conf:3: unknown option 'userz' (did you mean 'users'?)"
         );
-        dir.write("work/locust.conf", "[locust]\nenable-rebalancing = true\n");
+        dir.write("work/locust.conf", "[locust]\notel = true\n");
         assert!(
             config_error(&dir.sources(&[]), &[])
-                .starts_with("locust.conf:2: 'enable-rebalancing' is a Locust option")
+                .starts_with("locust.conf:2: 'otel' is a Locust option")
         );
         dir.write("work/locust.conf", "config = other.conf\n");
         assert_eq!(
@@ -914,6 +914,22 @@ mod tests {
         let error = run(&empty.sources(&[]), &["--csv-full-history"]).unwrap_err();
         assert!(matches!(error, ParseError::Clap(_)), "{error}");
         assert_eq!(error.exit_code(), 2);
+    }
+
+    #[test]
+    fn locusts_enable_rebalancing_is_accepted_from_every_source() {
+        let dir = Dir::new("rebalancing");
+        dir.write(
+            "work/locust.conf",
+            "master = true\nenable-rebalancing = true\n",
+        );
+        assert!(run(&dir.sources(&[]), &[]).unwrap().enable_rebalancing);
+        let empty = Dir::new("rebalancing-cli");
+        assert!(
+            run(&empty.sources(&[]), &["--master", "--enable-rebalancing"])
+                .unwrap()
+                .enable_rebalancing
+        );
     }
 
     #[test]
