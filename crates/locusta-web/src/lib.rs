@@ -22,7 +22,8 @@
 //! uPlot, embedded in the binary), `POST /swarm`, `POST|GET /stop`, `POST|GET /stats/reset`,
 //! `GET /stats/requests`, `GET /stats/history`, `GET /stats/requests/csv`,
 //! `GET /stats/failures/csv`, `GET /stats/report` (the HTML report), `GET /exceptions`,
-//! `GET /exceptions/csv`, `GET /tasks`, `GET /worker-count`. Every response allows any origin
+//! `GET /exceptions/csv`, `GET /tasks`, `GET /worker-count`, `GET /logs` (the last 500 lines of
+//! the program's log, given with [`WebState::with_logs`]). Every response allows any origin
 //! (CORS), as Locust's do; with credentials configured every route requires HTTP basic auth.
 //!
 //! # On a master
@@ -72,6 +73,7 @@
 //! - The history's percentiles cover the last 10 s, like Locust's; it is bounded (Locust's
 //!   grows without limit) and recorded every 2 s (Locust: 5 s).
 //! - CSV download names use UTC for the start time (Locust: local time).
+//! - `/logs`' `workers` is always empty: workers do not forward their log lines to the master.
 
 #![warn(missing_docs)]
 
@@ -79,6 +81,7 @@ mod assets;
 mod auth;
 mod cors;
 mod error;
+mod logs;
 mod model;
 mod routes;
 mod state;
@@ -93,6 +96,7 @@ use axum::middleware;
 
 pub use auth::Credentials;
 pub use error::Error;
+pub use logs::{LOG_LINES_KEPT, LogLines};
 pub use state::{ClassInfo, FormDefaults, RunInfo, ShapeInfo, WebState};
 
 /// The whole API as an axum router, ready for [`serve`] (or, in tests, for

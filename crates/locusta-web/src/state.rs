@@ -10,7 +10,7 @@ use locusta_runner::RunnerHandle;
 use locusta_stats::RunView;
 use tokio::sync::watch;
 
-use crate::Credentials;
+use crate::{Credentials, LogLines};
 
 /// A user class as the API describes it (`/tasks`, `/swarm`'s `user_classes`): the class's
 /// spawning and task weights, without the code that makes its users.
@@ -87,6 +87,8 @@ pub struct WebState {
     class_picker: bool,
     /// The master's published views, on a master (`--master`); `None` for a local run.
     cluster: Option<watch::Receiver<Arc<ClusterView>>>,
+    /// This process's last log lines (empty unless the program's logger fills them).
+    logs: LogLines,
 }
 
 impl WebState {
@@ -102,7 +104,19 @@ impl WebState {
             shape: None,
             class_picker: false,
             cluster: None,
+            logs: LogLines::new(),
         }
+    }
+
+    /// The ring the program's logger writes its lines into, for `/logs` and the Logs tab.
+    pub fn with_logs(mut self, logs: LogLines) -> Self {
+        self.logs = logs;
+        self
+    }
+
+    /// This process's last log lines.
+    pub(crate) fn logs(&self) -> &LogLines {
+        &self.logs
     }
 
     /// The master's worker registry (`MasterHandle::subscribe`): makes the UI distributed.

@@ -37,6 +37,7 @@ pub async fn start(
         listener.local_addr()?.port()
     );
     let mut state = WebState::new(handle.clone(), run)
+        .with_logs(crate::logging::recent_lines())
         .with_form_defaults(defaults)
         .with_class_picker(plan.class_picker);
     if let Some(shape) = shape {

@@ -39,6 +39,8 @@ export const api = {
     getJSON(since == null ? "stats/history" : `stats/history?since=${encodeURIComponent(since)}`),
   exceptions: () => getJSON("exceptions"),
   tasks: () => getJSON("tasks"),
+  /** This process's last log lines: `{master: [...], workers: {}}`. */
+  logs: () => getJSON("logs"),
   /** Starts a test, or edits the running one: `{success, message}`. */
   swarm: (fields) => postForm("swarm", fields),
   stop: () => postForm("stop"),

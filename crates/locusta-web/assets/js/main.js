@@ -6,7 +6,7 @@ import { Charts } from "./charts.js";
 import { byId, formatInteger, setText } from "./dom.js";
 import { allowCancel, setupEditDialog, setupStartForm, shapeDrivesTest } from "./form.js";
 import { ACTIVE_STATES, IDLE_STATES, renderButtons, renderHeader, renderHost } from "./header.js";
-import { renderExceptions, renderFailures, renderRatios, renderStats, renderWorkers } from "./tables.js";
+import { renderExceptions, renderFailures, renderLogs, renderRatios, renderStats, renderWorkers } from "./tables.js";
 import { Tabs } from "./tabs.js";
 
 const POLL_MS = 2000;
@@ -123,6 +123,9 @@ async function refreshVisibleTab() {
     const ratios = await api.tasks();
     renderRatios(byId("ratio-per-class"), ratios.per_class);
     renderRatios(byId("ratio-total"), ratios.total);
+  } else if (tabs.isShown("panel-logs")) {
+    const logs = await api.logs();
+    renderLogs(byId("logs-master"), byId("logs-empty"), logs.master);
   }
 }
 

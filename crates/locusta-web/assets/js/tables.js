@@ -136,3 +136,15 @@ function ratioLine(ratio, name, className) {
     el("span", { className, text: name }),
   ]);
 }
+
+/**
+ * The Logs tab: the process's last lines as plain text (never markup), scrolled to the newest
+ * unless the reader has scrolled up to read older ones.
+ */
+export function renderLogs(pre, empty, lines) {
+  const following = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+  pre.textContent = lines.join("\n");
+  pre.hidden = lines.length === 0;
+  empty.hidden = lines.length > 0;
+  if (following) pre.scrollTop = pre.scrollHeight;
+}

@@ -1,4 +1,6 @@
-//! `/exceptions`, `/tasks` and `/worker-count`.
+//! `/exceptions`, `/tasks`, `/worker-count` and `/logs`.
+
+use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::response::Response;
@@ -30,5 +32,20 @@ struct WorkerCount {
 pub(super) async fn worker_count(State(state): State<Shared>) -> Response {
     json(&WorkerCount {
         worker_count: state.ready_workers(),
+    })
+}
+
+#[derive(Serialize)]
+struct Logs {
+    master: Vec<String>,
+    workers: BTreeMap<String, Vec<String>>,
+}
+
+/// This process's last log lines under `master`, as Locust names them even for a local run.
+/// `workers` stays empty: workers do not forward their logs (docs/distributed.md).
+pub(super) async fn logs(State(state): State<Shared>) -> Response {
+    json(&Logs {
+        master: state.logs().lines(),
+        workers: BTreeMap::new(),
     })
 }

@@ -40,6 +40,7 @@ pub(crate) fn api() -> Router<Shared> {
         .route("/exceptions/csv", get(downloads::exceptions_csv))
         .route("/tasks", get(info::tasks))
         .route("/worker-count", get(info::worker_count))
+        .route("/logs", get(info::logs))
 }
 
 /// `value` as `application/json`, pretty-printed with a 2-space indent and a final newline

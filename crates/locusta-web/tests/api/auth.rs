@@ -44,7 +44,7 @@ fn protected() -> Api {
     start(Some("admin:s3cr:et".parse().unwrap()))
 }
 
-const ROUTES: [(&str, &str); 11] = [
+const ROUTES: [(&str, &str); 12] = [
     ("GET", "/"),
     ("POST", "/swarm"),
     ("POST", "/stop"),
@@ -56,6 +56,7 @@ const ROUTES: [(&str, &str); 11] = [
     ("GET", "/exceptions/csv"),
     ("GET", "/tasks"),
     ("GET", "/worker-count"),
+    ("GET", "/logs"),
 ];
 
 #[tokio::test(start_paused = true)]

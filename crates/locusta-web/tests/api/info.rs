@@ -1,11 +1,13 @@
-//! `/exceptions`, `/tasks`, `/worker-count` and the CORS header.
+//! `/exceptions`, `/tasks`, `/worker-count`, `/logs` and the CORS header.
 
 use axum::body::Body;
 use axum::http::Request;
 use axum::http::header::{ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN};
 use serde_json::json;
 
-use crate::support::{get, local, send, start, swarm, wait_secs};
+use locusta_web::{LOG_LINES_KEPT, LogLines};
+
+use crate::support::{get, local, send, start, start_configured, swarm, wait_secs};
 
 #[tokio::test(start_paused = true)]
 async fn exceptions_are_grouped_with_their_nodes() {
@@ -71,6 +73,32 @@ async fn worker_count_is_zero_without_distribution() {
             get(&api, "/worker-count").await.json(),
             json!({"worker_count": 0})
         );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn logs_are_the_last_lines_under_master() {
+    local(async {
+        let logs = LogLines::new();
+        let api = start_configured(|_| {}, |state| state.with_logs(logs.clone()));
+        assert_eq!(
+            get(&api, "/logs").await.json(),
+            json!({"master": [], "workers": {}})
+        );
+        for i in 0..LOG_LINES_KEPT + 1 {
+            logs.push(format!(
+                "[2026-12-07 01:00:00,000] host/INFO/locusta.test: line {i}"
+            ));
+        }
+        let answer = get(&api, "/logs").await.json();
+        let master = answer["master"].as_array().unwrap();
+        assert_eq!(master.len(), LOG_LINES_KEPT);
+        assert_eq!(
+            master[0],
+            "[2026-12-07 01:00:00,000] host/INFO/locusta.test: line 1"
+        );
+        assert_eq!(answer["workers"], json!({}));
     })
     .await;
 }

@@ -21,6 +21,7 @@ mod workers;
 use std::path::PathBuf;
 
 use fantoccini::error::CmdError;
+use locusta_web::LogLines;
 
 use crate::driver::{Browser, programs};
 use crate::page::Page;
@@ -36,11 +37,18 @@ fn artifacts_dir() -> PathBuf {
     dir
 }
 
+/// A log line the Logs tab must show as text, markup and all.
+const LOG_LINE: &str = "the cart holds <b>3</b> items";
+
 #[tokio::test]
 async fn start_watch_edit_and_stop_a_test_from_the_ui() {
     let Some(programs) = programs() else { return };
     let artifacts = artifacts_dir();
-    let server = server::start().await;
+    let logs = LogLines::new();
+    logs.push(format!(
+        "[2026-12-07 01:00:00,000] host/INFO/locusta.test: {LOG_LINE}"
+    ));
+    let server = server::start_with(|state| state.with_logs(logs)).await;
     let browser = Browser::start(&programs, &artifacts.join("chromedriver.log")).await;
     let page = Page::new(browser.client.clone(), artifacts.clone());
 
@@ -120,6 +128,10 @@ async fn scenario(page: &Page, url: &str) -> Result<(), CmdError> {
     page.click("[data-testid=tab-downloads]").await?;
     page.wait_contains("#panel-downloads", "Request statistics CSV")
         .await?;
+    page.click("[data-testid=tab-logs]").await?;
+    page.wait_contains("[data-testid=logs-master]", LOG_LINE)
+        .await?;
+    page.screenshot("browser-logs.png").await?;
 
     // Stop.
     page.click("[data-testid=tab-stats]").await?;

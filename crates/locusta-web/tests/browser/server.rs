@@ -80,12 +80,8 @@ pub fn class_names() -> Vec<String> {
     classes().into_iter().map(|class| class.name).collect()
 }
 
-/// Starts everything on the current runtime (the engine has a thread of its own).
-pub async fn start() -> Server {
-    start_with(|state| state).await
-}
-
-/// [`start`], with the web state changed by `configure` (e.g. made a master's).
+/// Starts everything on the current runtime (the engine has a thread of its own), with the web
+/// state changed by `configure` (e.g. made a master's).
 pub async fn start_with(configure: impl FnOnce(WebState) -> WebState) -> Server {
     let target = Target::spawn_thread(TargetOptions::default()).expect("demo target");
     let classes: Arc<[UserClass]> = Arc::from(classes());

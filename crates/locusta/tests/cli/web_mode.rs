@@ -92,6 +92,27 @@ fn autostart_serves_the_api_while_the_test_runs_and_autoquit_ends_it() {
         stats["stats"].as_array().unwrap().last().unwrap()["name"],
         "Aggregated"
     );
+    // The log lines so far, as the terminal shows them.
+    let (code, body) = http_get(port, "/logs").expect("/logs answers");
+    assert_eq!(code, 200);
+    let logs: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let master: Vec<&str> = logs["master"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line.as_str().unwrap())
+        .collect();
+    assert!(
+        master.iter().any(|line| line.ends_with(&format!(
+            "/INFO/locusta.web.ui: Starting web interface at http://127.0.0.1:{port}"
+        )) && line.starts_with('[')),
+        "{master:#?}"
+    );
+    assert!(
+        master.iter().any(|line| line.contains("All users spawned")),
+        "{master:#?}"
+    );
+    assert_eq!(logs["workers"], serde_json::json!({}));
 
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
