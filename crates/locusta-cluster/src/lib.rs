@@ -14,6 +14,7 @@
 
 pub mod dispatch;
 mod error;
+mod logs;
 mod master;
 pub mod protocol;
 pub mod transport;
@@ -21,6 +22,9 @@ mod usage;
 mod worker;
 
 pub use error::ClusterError;
+pub use logs::{
+    FORWARDED_LINES_PER_INTERVAL, LOG_FORWARD_INTERVAL, LogTail, WORKER_LINES_KEPT, WorkerLogs,
+};
 pub use master::{
     ClusterTarget, ClusterView, Master, MasterConfig, MasterHandle, MasterState, StatisticsTo,
     StopReason, WorkerInfo, WorkerStatus,

@@ -23,7 +23,8 @@
 //! `GET /stats/requests`, `GET /stats/history`, `GET /stats/requests/csv`,
 //! `GET /stats/failures/csv`, `GET /stats/report` (the HTML report), `GET /exceptions`,
 //! `GET /exceptions/csv`, `GET /tasks`, `GET /worker-count`, `GET /logs` (the last 500 lines of
-//! the program's log, given with [`WebState::with_logs`]). Every response allows any origin
+//! the program's log, given with [`WebState::with_logs`], and on a master its workers' lines,
+//! [`WebState::with_worker_logs`]). Every response allows any origin
 //! (CORS), as Locust's do; with credentials configured every route requires HTTP basic auth.
 //!
 //! # On a master
@@ -73,7 +74,8 @@
 //! - The history's percentiles cover the last 10 s, like Locust's; it is bounded (Locust's
 //!   grows without limit) and recorded every 2 s (Locust: 5 s).
 //! - CSV download names use UTC for the start time (Locust: local time).
-//! - `/logs`' `workers` is always empty: workers do not forward their log lines to the master.
+//! - `/logs`: a master's workers forward at most 70 lines per 10 s, a burst cut to its newest
+//!   lines after a note (Locust stops forwarding a worker's logs after such a burst).
 
 #![warn(missing_docs)]
 

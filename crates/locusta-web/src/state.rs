@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use locusta_cluster::ClusterView;
+use locusta_cluster::{ClusterView, WorkerLogs};
 use locusta_engine::{TaskSpec, UserClass};
 use locusta_runner::RunnerHandle;
 use locusta_stats::RunView;
@@ -89,6 +89,8 @@ pub struct WebState {
     cluster: Option<watch::Receiver<Arc<ClusterView>>>,
     /// This process's last log lines (empty unless the program's logger fills them).
     logs: LogLines,
+    /// The lines a master's workers forwarded.
+    worker_logs: WorkerLogs,
 }
 
 impl WebState {
@@ -105,6 +107,7 @@ impl WebState {
             class_picker: false,
             cluster: None,
             logs: LogLines::new(),
+            worker_logs: WorkerLogs::default(),
         }
     }
 
@@ -117,6 +120,17 @@ impl WebState {
     /// This process's last log lines.
     pub(crate) fn logs(&self) -> &LogLines {
         &self.logs
+    }
+
+    /// On a master, the lines its workers forward (`MasterHandle::worker_logs`), for `/logs`.
+    pub fn with_worker_logs(mut self, worker_logs: WorkerLogs) -> Self {
+        self.worker_logs = worker_logs;
+        self
+    }
+
+    /// The lines the workers forwarded, by worker id.
+    pub(crate) fn worker_logs(&self) -> &WorkerLogs {
+        &self.worker_logs
     }
 
     /// The master's worker registry (`MasterHandle::subscribe`): makes the UI distributed.

@@ -377,7 +377,7 @@ async fn run_with<P: Population>(
                 spawn_rate: Some(plan.spawn_rate),
                 run_time: plan.run_time,
             };
-            let workers = cluster.as_ref().map(|c| c.master.handle.subscribe());
+            let master = cluster.as_ref().map(|c| c.master.handle.clone());
             background.extend(
                 web_ui::start(
                     web,
@@ -385,7 +385,7 @@ async fn run_with<P: Population>(
                     run,
                     defaults,
                     shape_info.clone(),
-                    workers,
+                    master,
                 )
                 .await?,
             );

@@ -1,19 +1,18 @@
 //! Serving the web UI and Locust's HTTP API while the runner runs.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use locusta_cluster::ClusterView;
+use locusta_cluster::MasterHandle;
 use locusta_runner::RunnerHandle;
 use locusta_stats::RunState;
 use locusta_web::{FormDefaults, RunInfo, ShapeInfo, WebState, router, serve};
-use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::cli::WebPlan;
 
 /// Binds `--web-host:--web-port` and serves the API; with `--autoquit`, also quits that long
-/// after the test ends. A master passes its workers' view (`workers`) for the Workers tab.
+/// after the test ends. A master passes its handle (`master`) for the Workers tab and the
+/// workers' log lines.
 /// Returns the background tasks (aborted when the run ends).
 pub async fn start(
     plan: &WebPlan,
@@ -21,7 +20,7 @@ pub async fn start(
     run: RunInfo,
     defaults: FormDefaults,
     shape: Option<ShapeInfo>,
-    workers: Option<watch::Receiver<Arc<ClusterView>>>,
+    master: Option<MasterHandle>,
 ) -> anyhow::Result<Vec<JoinHandle<()>>> {
     let address = format!("{}:{}", plan.host, plan.port);
     let listener = tokio::net::TcpListener::bind(&address).await.map_err(|error| {
@@ -43,8 +42,10 @@ pub async fn start(
     if let Some(shape) = shape {
         state = state.with_shape(shape);
     }
-    if let Some(workers) = workers {
-        state = state.with_cluster(workers);
+    if let Some(master) = master {
+        state = state
+            .with_cluster(master.subscribe())
+            .with_worker_logs(master.worker_logs());
     }
     if let Some(credentials) = plan.auth.clone() {
         state = state.with_auth(credentials);

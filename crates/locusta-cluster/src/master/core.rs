@@ -13,7 +13,6 @@ use tokio::time::Instant;
 
 use super::view::{ClusterTarget, ClusterView, MasterState, StopReason, WorkerInfo, WorkerStatus};
 use super::{Command, MasterConfig, StatisticsTo};
-use crate::ClusterError;
 use crate::dispatch::{WorkerPlace, dispatch, dispatch_order, spawn_rates};
 use crate::protocol::handshake::check_classes;
 use crate::protocol::{
@@ -21,6 +20,7 @@ use crate::protocol::{
     WorkerHeartbeat, WorkerState, check_hello,
 };
 use crate::transport::{Listener, MasterLink};
+use crate::{ClusterError, WorkerLogs};
 
 type ConnId = u64;
 
@@ -73,6 +73,10 @@ pub(super) struct Core<L> {
     last_published: Instant,
     quit_deadline: Option<Instant>,
     timers: Timers,
+    /// The workers' forwarded log lines, shared with [`MasterHandle::worker_logs`].
+    ///
+    /// [`MasterHandle::worker_logs`]: super::MasterHandle::worker_logs
+    worker_logs: WorkerLogs,
 }
 
 /// Pending deadlines, earliest first. An entry may be stale (the worker spoke since, healed,
@@ -106,6 +110,7 @@ impl<L: Listener> Core<L> {
         config: MasterConfig,
         listener: L,
         commands: mpsc::UnboundedReceiver<Command>,
+        worker_logs: WorkerLogs,
     ) -> (Self, watch::Receiver<Arc<ClusterView>>) {
         let snapshot = Arc::new(Snapshot::new(config.clock.now_unix_secs()));
         let initial = ClusterView {
@@ -142,6 +147,7 @@ impl<L: Listener> Core<L> {
             last_published: Instant::now(),
             quit_deadline: None,
             timers: Timers::default(),
+            worker_logs,
         };
         (core, views_rx)
     }
@@ -578,6 +584,7 @@ impl<L: Listener> Core<L> {
             ToMaster::SpawnFailed { reason } => {
                 tracing::error!("Worker {id} could not obey its spawn order: {reason}");
             }
+            ToMaster::Logs { lines } => self.worker_logs.append(id, lines),
             ToMaster::Quit => {
                 let record = self.workers.remove(id).expect("registered");
                 self.close(conn);
@@ -929,6 +936,7 @@ fn kind(message: &ToMaster) -> &'static str {
         ToMaster::Heartbeat(_) => "a heartbeat",
         ToMaster::Stats(_) => "statistics",
         ToMaster::SpawnFailed { .. } => "a spawn failure",
+        ToMaster::Logs { .. } => "log lines",
         ToMaster::Quit => "quit",
     }
 }

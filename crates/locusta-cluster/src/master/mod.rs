@@ -16,9 +16,9 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 pub use view::{ClusterTarget, ClusterView, MasterState, StopReason, WorkerInfo, WorkerStatus};
 
-use crate::ClusterError;
 use crate::protocol::Locustfile;
 use crate::transport::Listener;
+use crate::{ClusterError, WorkerLogs};
 
 /// Master settings that do not change during its life.
 #[derive(Debug, Clone)]
@@ -104,12 +104,14 @@ impl<L: Listener> Master<L> {
     /// A master accepting workers from `listener`, and the handle to control it.
     pub fn new(config: MasterConfig, listener: L) -> (Self, MasterHandle) {
         let (commands_tx, commands) = mpsc::unbounded_channel();
-        let (core, views) = core::Core::new(config, listener, commands);
+        let worker_logs = WorkerLogs::default();
+        let (core, views) = core::Core::new(config, listener, commands, worker_logs.clone());
         (
             Self { core },
             MasterHandle {
                 commands: commands_tx,
                 views,
+                worker_logs,
             },
         )
     }
@@ -127,9 +129,15 @@ impl<L: Listener> Master<L> {
 pub struct MasterHandle {
     commands: mpsc::UnboundedSender<Command>,
     views: watch::Receiver<Arc<ClusterView>>,
+    worker_logs: WorkerLogs,
 }
 
 impl MasterHandle {
+    /// The log lines the workers forwarded, by worker id (shared: it fills as they arrive).
+    pub fn worker_logs(&self) -> WorkerLogs {
+        self.worker_logs.clone()
+    }
+
     /// Starts a test (statistics cleared) or edits the running one: each ready worker gets
     /// its share of `target`. Fails without a ready worker, or when the target does not fit
     /// the master's classes.

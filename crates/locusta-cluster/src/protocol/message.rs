@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// The version of this protocol; master and worker must speak the same one. Bump it whenever
 /// a message changes shape or meaning, or the statistics wire format version changes.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// A message from a worker to the master.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,11 @@ pub enum ToMaster {
     SpawnFailed {
         /// Why, for the master's log.
         reason: String,
+    },
+    /// The worker's new log lines (every `LOG_FORWARD_INTERVAL`, when there are any).
+    Logs {
+        /// Formatted lines, oldest first.
+        lines: Vec<String>,
     },
     /// The worker is leaving (after its final statistics report).
     Quit,

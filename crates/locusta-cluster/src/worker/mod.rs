@@ -13,13 +13,15 @@ mod session;
 
 use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
 use std::time::Duration;
 
 use locusta_stats::{Snapshot, WireCompression};
 
-use crate::ClusterError;
+use crate::logs::LOG_FORWARD_INTERVAL;
 use crate::protocol::Locustfile;
 use crate::transport::Connector;
+use crate::{ClusterError, LogTail};
 
 /// The worker's local users, as the distributed layer needs them. The binary implements it
 /// over the local runner; the engine never learns that it runs on a worker.
@@ -72,6 +74,11 @@ pub struct WorkerConfig {
     /// On quit, how long to wait for the users to stop before the final report (set it to the
     /// stop timeout plus a little).
     pub quit_drain: Duration,
+    /// The worker's own log, forwarded to the master every `log_interval` (`None`: nothing
+    /// is forwarded).
+    pub log_tail: Option<Arc<dyn LogTail>>,
+    /// How often new log lines are forwarded.
+    pub log_interval: Duration,
     /// Whether statistics reports are deflated (see the decision log: they are not by default).
     pub compression: WireCompression,
 }
@@ -90,6 +97,8 @@ impl WorkerConfig {
             connect_timeout: Duration::from_secs(5),
             quit_drain: Duration::from_secs(5),
             compression: WireCompression::None,
+            log_tail: None,
+            log_interval: LOG_FORWARD_INTERVAL,
         }
     }
 }

@@ -9,6 +9,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use super::{LocalUsers, WorkerConfig};
 use crate::ClusterError;
+use crate::logs::capped;
 use crate::protocol::{
     Hello, Locustfile, PROTOCOL_VERSION, Ready, Spawn, StatsReport, ToMaster, ToWorker, Welcome,
     WorkerHeartbeat, WorkerState, check_welcome,
@@ -46,6 +47,8 @@ pub(super) struct Worker<C> {
     usage: ProcessUsage,
     /// The state of the last heartbeat, to notice when the users have all stopped.
     last_state: WorkerState,
+    /// Log lines forwarded so far (of `config.log_tail`), kept across connections.
+    logs_seen: u64,
 }
 
 /// The users and what they were told, kept across connections.
@@ -67,6 +70,7 @@ impl<C: Connector> Worker<C> {
             encoder,
             usage: ProcessUsage::start(),
             last_state: WorkerState::Ready,
+            logs_seen: 0,
         }
     }
 
@@ -266,6 +270,9 @@ impl<C: Connector> Worker<C> {
         heartbeats.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut reports = tokio::time::interval_at(Instant::now() + report_every, report_every);
         reports.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let log_every = self.config.log_interval;
+        let mut log_ticks = tokio::time::interval_at(Instant::now() + log_every, log_every);
+        log_ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
@@ -305,6 +312,11 @@ impl<C: Connector> Worker<C> {
                 }
                 _ = reports.tick() => {
                     if !self.report(link, users).await {
+                        return End::Lost("the connection closed".to_owned());
+                    }
+                }
+                _ = log_ticks.tick(), if self.config.log_tail.is_some() => {
+                    if !self.forward_logs(link).await {
                         return End::Lost("the connection closed".to_owned());
                     }
                 }
@@ -401,6 +413,20 @@ impl<C: Connector> Worker<C> {
             .is_ok()
     }
 
+    /// Sends the log lines written since the last time, if any.
+    async fn forward_logs(&mut self, link: &mut WorkerLink) -> bool {
+        let Some(tail) = &self.config.log_tail else {
+            return true;
+        };
+        let (new, written) = tail.lines_after(self.logs_seen);
+        self.logs_seen = written;
+        if new.is_empty() {
+            return true;
+        }
+        let lines = capped(new);
+        link.sender.send(ToMaster::Logs { lines }).await.is_ok()
+    }
+
     /// Sends what the users recorded since the last report (and anything a lost connection
     /// did not take), if anything.
     async fn report<U: LocalUsers>(&mut self, link: &mut WorkerLink, users: &mut Users<U>) -> bool {
@@ -448,6 +474,7 @@ impl<C: Connector> Worker<C> {
             }
         }
         self.report(link, users).await;
+        self.forward_logs(link).await;
         if link.sender.send(ToMaster::Quit).await.is_err() {
             return;
         }

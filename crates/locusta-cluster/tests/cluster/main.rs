@@ -6,5 +6,6 @@ mod support;
 mod dispatching;
 mod failures;
 mod handshake;
+mod logs;
 mod statistics;
 mod tcp;

@@ -6,7 +6,15 @@ import { Charts } from "./charts.js";
 import { byId, formatInteger, setText } from "./dom.js";
 import { allowCancel, setupEditDialog, setupStartForm, shapeDrivesTest } from "./form.js";
 import { ACTIVE_STATES, IDLE_STATES, renderButtons, renderHeader, renderHost } from "./header.js";
-import { renderExceptions, renderFailures, renderLogs, renderRatios, renderStats, renderWorkers } from "./tables.js";
+import {
+  renderExceptions,
+  renderFailures,
+  renderLogs,
+  renderRatios,
+  renderStats,
+  renderWorkerLogs,
+  renderWorkers,
+} from "./tables.js";
 import { Tabs } from "./tabs.js";
 
 const POLL_MS = 2000;
@@ -126,6 +134,10 @@ async function refreshVisibleTab() {
   } else if (tabs.isShown("panel-logs")) {
     const logs = await api.logs();
     renderLogs(byId("logs-master"), byId("logs-empty"), logs.master);
+    if (config.is_distributed) {
+      renderWorkerLogs(byId("logs-workers"), logs.workers);
+      byId("logs-master-title").hidden = Object.keys(logs.workers).length === 0;
+    }
   }
 }
 

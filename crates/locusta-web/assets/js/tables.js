@@ -142,9 +142,37 @@ function ratioLine(ratio, name, className) {
  * unless the reader has scrolled up to read older ones.
  */
 export function renderLogs(pre, empty, lines) {
-  const following = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
-  pre.textContent = lines.join("\n");
+  showLines(pre, lines);
   pre.hidden = lines.length === 0;
   empty.hidden = lines.length > 0;
+}
+
+/** Puts `lines` in `pre` as text, keeping the newest in view if it was. */
+function showLines(pre, lines) {
+  const following = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+  pre.textContent = lines.join("\n");
   if (following) pre.scrollTop = pre.scrollHeight;
+}
+
+/**
+ * A master's Logs tab: under its own lines, one card per worker that forwarded some (`/logs`'
+ * `workers`, by worker id). Cards are kept across polls so each keeps its scroll position.
+ */
+export function renderWorkerLogs(container, workers) {
+  const ids = Object.keys(workers).sort();
+  for (const card of [...container.children]) {
+    if (!ids.includes(card.dataset.worker)) card.remove();
+  }
+  for (const id of ids) {
+    let card = [...container.children].find((child) => child.dataset.worker === id);
+    if (!card) {
+      card = el("section", { className: "card logs worker-logs" }, [
+        el("h2", { text: `Worker ${id}` }),
+        el("pre", { className: "log-lines" }),
+      ]);
+      card.dataset.worker = id;
+      container.append(card);
+    }
+    showLines(card.querySelector("pre"), workers[id]);
+  }
 }

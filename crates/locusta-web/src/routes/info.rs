@@ -41,11 +41,11 @@ struct Logs {
     workers: BTreeMap<String, Vec<String>>,
 }
 
-/// This process's last log lines under `master`, as Locust names them even for a local run.
-/// `workers` stays empty: workers do not forward their logs (docs/distributed.md).
+/// This process's last log lines under `master` (as Locust names them even for a local run),
+/// and on a master the lines each worker forwarded, by worker id.
 pub(super) async fn logs(State(state): State<Shared>) -> Response {
     json(&Logs {
         master: state.logs().lines(),
-        workers: BTreeMap::new(),
+        workers: state.worker_logs().lines(),
     })
 }

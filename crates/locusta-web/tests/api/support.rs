@@ -326,6 +326,15 @@ impl TestMaster {
 /// A real worker with id `id` (its own engine and runner over [`classes`], aimed at [`HOST`]),
 /// connected to `master`, as a task on the test's `LocalSet`.
 pub fn spawn_worker(master: &TestMaster, id: &str) -> JoinHandle<Result<(), ClusterError>> {
+    spawn_worker_with(master, id, |config| config)
+}
+
+/// [`spawn_worker`], with the worker's settings changed by `configure`.
+pub fn spawn_worker_with(
+    master: &TestMaster,
+    id: &str,
+    configure: impl FnOnce(WorkerConfig) -> WorkerConfig,
+) -> JoinHandle<Result<(), ClusterError>> {
     let config = WorkerConfig {
         worker_id: id.to_owned(),
         hostname: format!("{id}.example"),
@@ -335,7 +344,7 @@ pub fn spawn_worker(master: &TestMaster, id: &str) -> JoinHandle<Result<(), Clus
         ..WorkerConfig::new()
     };
     worker::spawn_worker(
-        config,
+        configure(config),
         classes(),
         Some(HOST.to_owned()),
         master.connector.clone(),

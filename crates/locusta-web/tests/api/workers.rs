@@ -3,15 +3,17 @@
 //! a real engine and runner running the test's classes), in real time with short intervals.
 //! And the same routes of a local run, without any of it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use locusta_cluster::{ClusterTarget, WorkerStatus};
+use locusta_cluster::{ClusterTarget, LogTail, WorkerStatus};
 use locusta_stats::RunState;
+use locusta_web::LogLines;
 use serde_json::{Value, json};
 
 use crate::support::{
-    HOST, get, local, page_config, spawn_worker, start, start_distributed, start_master,
-    state_and_users, stats, swarm,
+    HOST, get, local, page_config, spawn_worker, spawn_worker_with, start, start_configured,
+    start_distributed, start_master, state_and_users, stats, swarm,
 };
 
 /// Locust's message for a start without workers.
@@ -218,6 +220,58 @@ async fn a_local_run_has_no_workers() {
         // And /swarm starts without any worker.
         let started = swarm(&api, "user_count=1&spawn_rate=1").await;
         assert_eq!(started["success"], true, "{started}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_masters_logs_carry_the_lines_its_workers_forward() {
+    local(async {
+        let master = start_master();
+        let (views, worker_logs) = (master.handle.subscribe(), master.handle.worker_logs());
+        let master_lines = LogLines::new();
+        master_lines.push("the master's own line".to_owned());
+        let api = start_configured(
+            |_| {},
+            |state| {
+                state
+                    .with_cluster(views)
+                    .with_worker_logs(worker_logs)
+                    .with_logs(master_lines)
+            },
+        );
+        let lines = LogLines::new();
+        lines.push("worker-a started".to_owned());
+        let tail: Arc<dyn LogTail> = Arc::new(lines.clone());
+        let _a = spawn_worker_with(&master, "worker-a", |config| {
+            locusta_cluster::WorkerConfig {
+                log_tail: Some(tail),
+                log_interval: Duration::from_millis(50),
+                ..config
+            }
+        });
+        let _b = spawn_worker(&master, "worker-b");
+        lines.push("worker-a is <b>busy</b>".to_owned());
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let logs = loop {
+            let logs = get(&api, "/logs").await.json();
+            if logs["workers"]["worker-a"]
+                .as_array()
+                .is_some_and(|l| l.len() == 2)
+            {
+                break logs;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{logs:#}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert_eq!(
+            logs,
+            json!({
+                "master": ["the master's own line"],
+                "workers": {"worker-a": ["worker-a started", "worker-a is <b>busy</b>"]},
+            }),
+            "a worker that logs nothing is not listed"
+        );
     })
     .await;
 }

@@ -1,14 +1,16 @@
 //! A master's UI in a real headless Chromium: a real master (in-memory transport) with two
 //! real workers (`../common/worker.rs`: each a real engine and runner with the run's classes,
 //! aimed at the demo target); the header counts the workers and the Workers tab lists them,
-//! markup in a worker's id shown as text.
+//! markup in a worker's id shown as text; the Logs tab shows the lines a worker forwarded.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use fantoccini::Locator;
 use fantoccini::error::CmdError;
 use locusta_cluster::transport::memory::memory_transport;
 use locusta_cluster::{Master, MasterConfig, WorkerConfig};
+use locusta_web::LogLines;
 use tokio::task::LocalSet;
 
 use crate::artifacts_dir;
@@ -19,6 +21,9 @@ use crate::worker::spawn_worker;
 
 /// A worker id that would show bold text if it reached the page as markup.
 const MARKUP_ID: &str = "<b>bold</b>-worker";
+
+/// What each worker logged.
+const WORKER_LINE: &str = "worker log: <i>ready</i>";
 
 #[tokio::test]
 async fn a_master_shows_its_workers() {
@@ -36,11 +41,20 @@ async fn a_master_shows_its_workers() {
             let (listener, connector) = memory_transport();
             let (master, handle) = Master::new(config, listener);
             tokio::spawn(master.run());
-            let server = server::start_with(|state| state.with_cluster(handle.subscribe())).await;
+            let server = server::start_with(|state| {
+                state
+                    .with_cluster(handle.subscribe())
+                    .with_worker_logs(handle.worker_logs())
+            })
+            .await;
+            let worker_lines = LogLines::new();
+            worker_lines.push(WORKER_LINE.to_owned());
             for id in ["worker-a", MARKUP_ID] {
                 let config = WorkerConfig {
                     worker_id: id.to_owned(),
                     hostname: "node-1".to_owned(),
+                    log_tail: Some(Arc::new(worker_lines.clone())),
+                    log_interval: Duration::from_millis(200),
                     ..WorkerConfig::new()
                 };
                 spawn_worker(
@@ -111,6 +125,22 @@ async fn scenario(page: &Page, url: &str) -> Result<(), CmdError> {
     })
     .await?;
     page.screenshot("browser-workers.png").await?;
+
+    // Each worker's forwarded lines, under its id, as text.
+    page.click("[data-testid=tab-logs]").await?;
+    page.wait_contains("[data-testid=logs-workers]", WORKER_LINE)
+        .await?;
+    let logs = page.text("[data-testid=logs-workers]").await?;
+    assert!(logs.contains("Worker worker-a"), "{logs}");
+    assert!(logs.contains(&format!("Worker {MARKUP_ID}")), "{logs}");
+    let markup = page
+        .client
+        .find_all(Locator::Css(
+            "[data-testid=logs-workers] b, [data-testid=logs-workers] i",
+        ))
+        .await?;
+    assert!(markup.is_empty(), "log text became markup");
+    page.screenshot("browser-worker-logs.png").await?;
 
     let errors = page
         .client

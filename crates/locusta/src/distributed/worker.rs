@@ -39,6 +39,8 @@ pub fn run_worker_process(
     config.wants_locustfile = classes.is_none();
     // On quit, the users get the stop timeout to finish before the final report.
     config.quit_drain = stop_timeout + Duration::from_secs(1);
+    // The master's Logs tab shows this worker's lines too.
+    config.log_tail = Some(Arc::new(logging::recent_lines()));
     let connector = TcpConnector::new(&worker.master_host, worker.master_port);
     let clock = Clock::start();
     let load = move |sent: Option<SentLocustfile>| load_users(args, classes, sent, clock);
