@@ -2,6 +2,7 @@
 //! when the [`Browser`] is dropped.
 
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -74,6 +75,8 @@ impl Browser {
             .arg(format!("--log-path={}", log.display()))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own process group, which Chromium joins: a failed test kills them all.
+            .process_group(0)
             .spawn()
             .unwrap_or_else(|error| panic!("cannot run {:?}: {error}", programs.chromedriver));
         wait_for_port(port, &mut driver);
@@ -151,6 +154,13 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The whole group: after a panic mid-scenario the session was never closed, and
+        // killing chromedriver alone would leave Chromium running.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
