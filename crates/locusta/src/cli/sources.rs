@@ -262,9 +262,8 @@ pub fn parse_with(argv: Vec<OsString>, sources: &Sources) -> Result<Args, ParseE
     settings.retain(|&index, _| !on_command_line.contains(table.specs()[index].id.as_str()));
 
     let matches = command
-        .clone()
-        .try_get_matches_from(arguments(&table, &settings, argv.clone()))
-        .map_err(|error| locate(error, &command, &table, &settings, &argv))?;
+        .try_get_matches_from(arguments(&table, &settings, &argv))
+        .map_err(|error| locate(error, &table, &settings, &argv))?;
     Ok(Args::from_arg_matches(&matches)?)
 }
 
@@ -516,8 +515,8 @@ fn parse_bool(text: &str) -> Option<bool> {
 /// The argument list clap parses: the program name, the settings as arguments, then the
 /// command line as given. Values are passed as `--key=value`, so a value starting with `-` is
 /// not mistaken for a flag; positional user classes go first, before any option.
-fn arguments(table: &Table, settings: &Settings, argv: Vec<OsString>) -> Vec<OsString> {
-    let mut argv = argv.into_iter();
+fn arguments(table: &Table, settings: &Settings, argv: &[OsString]) -> Vec<OsString> {
+    let mut argv = argv.iter().cloned();
     let mut all = vec![argv.next().unwrap_or_else(|| "locusta".into())];
     let mut options = Vec::new();
     for (&index, setting) in settings {
@@ -542,19 +541,13 @@ fn arguments(table: &Table, settings: &Settings, argv: Vec<OsString>) -> Vec<OsS
 
 /// A clap error caused by a config file or the environment, restated with the file and line
 /// (or the variable) instead of the flag.
-fn locate(
-    error: clap::Error,
-    command: &Command,
-    table: &Table,
-    settings: &Settings,
-    argv: &[OsString],
-) -> ParseError {
+fn locate(error: clap::Error, table: &Table, settings: &Settings, argv: &[OsString]) -> ParseError {
     match error.kind() {
         ErrorKind::ValueValidation | ErrorKind::InvalidValue => {
             locate_value(error, table, settings)
         }
         ErrorKind::MissingRequiredArgument | ErrorKind::ArgumentConflict => {
-            locate_combination(error, command, table, settings, argv)
+            locate_combination(error, table, settings, argv)
         }
         _ => error.into(),
     }
@@ -562,10 +555,10 @@ fn locate(
 
 /// A combination clap refuses (`csv-full-history` without `csv`, say): the first setting
 /// from a file or the environment without which the refusal goes away is named, so the user
-/// knows which line to change. Settings are few, so trying each costs nothing noticeable.
+/// knows which line to change. Settings are few, so trying each costs nothing noticeable (and
+/// only on this error path).
 fn locate_combination(
     error: clap::Error,
-    command: &Command,
     table: &Table,
     settings: &Settings,
     argv: &[OsString],
@@ -573,9 +566,7 @@ fn locate_combination(
     let culprit = settings.iter().find(|&(index, _)| {
         let mut without = settings.clone();
         without.remove(index);
-        let retry = command
-            .clone()
-            .try_get_matches_from(arguments(table, &without, argv.to_vec()));
+        let retry = command().try_get_matches_from(arguments(table, &without, argv));
         retry.err().is_none_or(|other| other.kind() != error.kind())
     });
     let origin = match culprit {
