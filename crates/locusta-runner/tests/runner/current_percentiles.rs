@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use locusta_engine::{TaskResult, UserClass, UserContext, constant};
 use locusta_runner::Target;
-use locusta_stats::{Outcome, PERCENTILES_TO_CHART, Recorder};
+use locusta_stats::{PERCENTILES_TO_CHART, Recorder};
 use tokio::time::Instant;
 
-use crate::support::{local, start_runner, wait_secs};
+use crate::support::{local, record_get, start_runner, wait_secs};
 
 /// Answers in 100 ms for its first 30 s, then in 5 ms.
 struct GetsFaster {
@@ -30,16 +30,7 @@ impl GetsFaster {
         } else {
             Duration::from_millis(5)
         };
-        self.recorder.record(
-            "GET",
-            "/",
-            &Outcome {
-                response_time: Some(took),
-                content_length: 0,
-                error: None,
-                finished_at: Instant::now(),
-            },
-        );
+        record_get(&self.recorder, "/", took);
         Ok(())
     }
 }

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use locusta_engine::{TaskResult, UserClass, UserContext, constant};
 use locusta_runner::{RunnerConfig, Target};
-use locusta_stats::{Outcome, Recorder, RunState};
+use locusta_stats::{Recorder, RunState};
 use tokio::time::Instant;
 
-use crate::support::{local, start_runner_with, wait_secs};
+use crate::support::{local, record_get, start_runner_with, wait_secs};
 
 /// One long task: after 0.25 s, a request every second, five in all (at 1.25 … 5.25 s from the
 /// user's start), so no request coincides with a statistics collection on whole seconds.
@@ -28,16 +28,7 @@ impl Slow {
         tokio::time::sleep(Duration::from_millis(250)).await;
         for _ in 0..5 {
             tokio::time::sleep(Duration::from_secs(1)).await;
-            self.recorder.record(
-                "GET",
-                "/slow",
-                &Outcome {
-                    response_time: Some(Duration::from_millis(5)),
-                    content_length: 0,
-                    error: None,
-                    finished_at: Instant::now(),
-                },
-            );
+            record_get(&self.recorder, "/slow", Duration::from_millis(5));
         }
         Ok(())
     }

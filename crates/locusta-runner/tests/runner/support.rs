@@ -108,18 +108,23 @@ impl Caller {
     }
 
     async fn call(&mut self) -> TaskResult {
-        self.recorder.record(
-            "GET",
-            "/",
-            &Outcome {
-                response_time: Some(Duration::from_millis(5)),
-                content_length: 0,
-                error: None,
-                finished_at: Instant::now(),
-            },
-        );
+        record_get(&self.recorder, "/", Duration::from_millis(5));
         Ok(())
     }
+}
+
+/// Records a successful `GET name` that took `took` and finished now.
+pub fn record_get(recorder: &Recorder, name: &str, took: Duration) {
+    recorder.record(
+        "GET",
+        name,
+        &Outcome {
+            response_time: Some(took),
+            content_length: 0,
+            error: None,
+            finished_at: Instant::now(),
+        },
+    );
 }
 
 pub fn caller_class() -> UserClass {

@@ -11,7 +11,7 @@ use locusta_target::{Target, TargetOptions};
 use serde_json::Value;
 
 use super::tap::StatsTap;
-use crate::binary::{example, locusta_command, scratch_dir};
+use crate::binary::{Run, example, locusta_command, scratch_dir};
 use crate::web_mode::free_port;
 
 /// Starts `locusta args...` with its output captured.
@@ -61,6 +61,30 @@ fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String) {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Runs `example` headless with `--processes 2` on a free `--master-bind-port` (Locust's
+/// children would connect to 5557 and hang; ours follow the bind port), 4 users for 3 s, and
+/// `extra`. Returns the run and its request count, checked against what `target` served.
+fn run_two_processes(example_file: &str, target: &Target, extra: &[&str]) -> (Run, u64) {
+    let port = free_port().to_string();
+    let mut args = vec![
+        "--processes",
+        "2",
+        "--master-bind-port",
+        &port,
+        "-u",
+        "4",
+        "-r",
+        "4",
+        "-t",
+        "3s",
+    ];
+    args.extend_from_slice(extra);
+    let run = crate::binary::run_headless(&example(example_file), target, &args);
+    let counted: u64 = run.rows().iter().map(|row| row.requests).sum();
+    assert_eq!(counted, target.counts().total(), "{}", run.stderr);
+    (run, counted)
 }
 
 fn read_json(path: &Path) -> Value {
@@ -166,23 +190,12 @@ fn a_master_and_three_workers_report_exactly_what_the_workers_recorded() {
 #[test]
 fn thresholds_judge_the_merged_statistics_of_all_workers() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let port = free_port().to_string();
     // Two users per worker at two tasks per second for 3 s: at most 14 requests a worker,
     // about 24 for the run, so only the merged count reaches 15.
-    let run = crate::binary::run_headless(
-        &example("throughput.lua"),
+    let (run, counted) = run_two_processes(
+        "throughput.lua",
         &target,
         &[
-            "--processes",
-            "2",
-            "--master-bind-port",
-            &port,
-            "-u",
-            "4",
-            "-r",
-            "4",
-            "-t",
-            "3s",
             "--threshold",
             "requests>=15 for GET /",
             "--threshold",
@@ -190,9 +203,7 @@ fn thresholds_judge_the_merged_statistics_of_all_workers() {
         ],
     );
     assert_eq!(run.code, Some(3), "one rule fails:\n{}", run.stderr);
-    let counted: u64 = run.rows().iter().map(|row| row.requests).sum();
     assert!(counted >= 15, "{counted}");
-    assert_eq!(counted, target.counts().total());
     assert!(run.stderr.contains("1 of 2"), "{}", run.stderr);
     let verdict = |rule: &str| {
         run.stderr
@@ -208,36 +219,14 @@ fn thresholds_judge_the_merged_statistics_of_all_workers() {
 #[test]
 fn processes_start_a_master_and_its_workers_on_the_bind_port() {
     let target = Target::spawn_thread(TargetOptions::default()).unwrap();
-    let port = free_port().to_string();
-    let quickstart = example("quickstart.lua");
-    let run = crate::binary::run_headless(
-        &quickstart,
-        &target,
-        &[
-            "--processes",
-            "2",
-            // Locust's children would connect to 5557 and hang; ours follow the bind port.
-            "--master-bind-port",
-            &port,
-            "-u",
-            "4",
-            "-r",
-            "4",
-            "-t",
-            "3s",
-            "-s",
-            "10s",
-        ],
-    );
+    let (run, counted) = run_two_processes("quickstart.lua", &target, &["-s", "10s"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         run.stderr.contains("Started 2 worker processes"),
         "{}",
         run.stderr
     );
-    let counted: u64 = run.rows().iter().map(|row| row.requests).sum();
     assert!(counted > 0);
-    assert_eq!(counted, target.counts().total());
     assert_eq!(
         target.count("POST", "/login"),
         4,
